@@ -1,0 +1,3 @@
+from authcheck.cli.main import main
+
+main()

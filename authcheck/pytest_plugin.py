@@ -1,0 +1,1 @@
+"""pytest plugin: turns the scenario catalogue into tests (see issue 4)."""

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine: system packages, the Python environment in .venv,
+# and the Node frontend. Cheap to run again: each step checks whether it is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+# --- system packages -------------------------------------------------------------------
+missing=()
+[ -x "${AUTHCHECK_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    say "missing system packages: ${missing[*]}; install them (apt-get install -y ${missing[*]}) and run again"
+    exit 2
+  fi
+  say "installing ${missing[*]} (apt-get)"
+  $SUDO apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+
+# --- Python environment ----------------------------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv"
+  python3 -m venv .venv
+fi
+if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
+  say "installing authcheck and its dev tools into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[dev]'
+  touch .venv/.installed
+fi
+
+# --- Node frontend (real Better Auth) --------------------------------------------------
+if [ -f reference_frontend/package-lock.json ]; then
+  if [ ! -d reference_frontend/node_modules ] || [ reference_frontend/package-lock.json -nt reference_frontend/node_modules/.package-lock.json ]; then
+    say "npm ci in reference_frontend"
+    (cd reference_frontend && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if grep -q '"build"' reference_frontend/package.json; then
+    (cd reference_frontend && npm run -s build)
+  fi
+fi
+say "ready"
