@@ -1,0 +1,20 @@
+from authcheck.core.redact import redact_authorization, redact_text, redact_token
+
+JWT = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1c2VyLWEifQ.c2lnbmF0dXJlLWJ5dGVzLWdvLWhlcmU"
+
+
+def test_redact_token_keeps_prefix_and_length_only() -> None:
+    out = redact_token(JWT)
+    assert out == f"eyJhbG…[redacted {len(JWT)} chars]"
+    assert JWT[10:] not in out
+
+
+def test_redact_text_hides_tokens_inside_messages() -> None:
+    out = redact_text(f'{{"authorization": "Bearer {JWT}", "n": 3}}')
+    assert "eyJzdWIiOiJ1c2VyLWEifQ" not in out
+    assert '"n": 3' in out
+
+
+def test_redact_authorization_keeps_the_scheme() -> None:
+    assert redact_authorization(f"Bearer {JWT}").startswith("Bearer eyJhbG…[redacted")
+    assert redact_authorization("Bearer ") == "Bearer "
