@@ -1,0 +1,78 @@
+// Real Better Auth on a plain node:http server: /api/auth/* goes to toNodeHandler(auth) untouched
+// (no body parsing before it), the built dashboard is served from dist/, and with
+// AUTHCHECK_CONTROL=1 the control API of docs/control-api.md lives under /__authcheck/.
+import { readFile } from "node:fs/promises";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { toNodeHandler } from "better-auth/node";
+import { createAuth, readSettings } from "./src/auth.mjs";
+import { CONTROL_PREFIX, createControl, send } from "./src/control.mjs";
+
+const DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), "dist");
+const STATIC = {
+  "/": ["index.html", "text/html; charset=utf-8"],
+  "/index.html": ["index.html", "text/html; charset=utf-8"],
+  "/app.js": ["app.js", "text/javascript; charset=utf-8"],
+  "/styles.css": ["styles.css", "text/css; charset=utf-8"],
+};
+
+let settings;
+try {
+  settings = readSettings();
+} catch (error) {
+  console.error(`reference_frontend: ${error.message}`);
+  process.exit(2);
+}
+
+const { auth, jwtOptions } = await createAuth(settings);
+const authHandler = toNodeHandler(auth);
+const control = createControl({ auth, jwtOptions, settings });
+const dashboardConfig = {
+  basePath: settings.basePath,
+  backendURL: settings.backendURL.replace(/\/+$/, ""),
+  dashboardBug: settings.dashboardBug,
+};
+
+async function serveStatic(res, pathname) {
+  if (pathname === "/config.json") return send(res, 200, dashboardConfig);
+  const entry = STATIC[pathname];
+  if (!entry) return send(res, 404, { error: "not found" });
+  try {
+    const body = await readFile(path.join(DIST, entry[0]));
+    res.writeHead(200, { "content-type": entry[1], "cache-control": "no-store" });
+    return res.end(body);
+  } catch {
+    return send(res, 503, { error: "dashboard not built: run `npm run build` in reference_frontend" });
+  }
+}
+
+const server = http.createServer((req, res) => {
+  const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+  const work = (async () => {
+    if (pathname === control.jwksPath && control.beforeJwks(res)) return;
+    if (pathname.startsWith(settings.basePath + "/")) return authHandler(req, res);
+    if (pathname.startsWith(CONTROL_PREFIX)) {
+      if (settings.control) return control.handle(req, res, pathname);
+      return send(res, 404, { error: "control API disabled (set AUTHCHECK_CONTROL=1)" });
+    }
+    if (req.method === "GET" || req.method === "HEAD") return serveStatic(res, pathname);
+    return send(res, 405, { error: "method not allowed" });
+  })();
+  work.catch((error) => {
+    console.error(`${req.method} ${pathname}: ${error?.message ?? error}`);
+    if (!res.headersSent) send(res, 500, { error: "internal error" });
+  });
+});
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+}
+server.listen(settings.port, settings.host, () => {
+  const { port } = server.address();
+  const mode = settings.databaseURL ? "postgres" : "memory";
+  console.log(`reference_frontend listening on http://${settings.host}:${port} (base URL ${settings.baseURL}, ${settings.alg}, ${mode}${settings.control ? ", control API on" : ""})`);
+});
