@@ -1,0 +1,123 @@
+"""The real Better Auth Node server: sign-up, JWTs that verify per key algorithm, the dashboard."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+
+import httpx
+import jwt
+import pytest
+
+from authcheck.frontend.node import FrontendConfig, FrontendServer, frontend_dir
+from tests.frontend.conftest import fetch_token, sign_up, start_frontend
+
+pytestmark = pytest.mark.node
+
+
+def test_token_endpoint_gives_a_jwt_that_verifies_against_the_jwks(
+    frontend: FrontendServer,
+) -> None:
+    user = sign_up(frontend)
+    token = fetch_token(frontend, user)
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == frontend.config.alg
+    assert "typ" not in header  # Better Auth sets no typ
+    key_set = jwt.PyJWKSet.from_dict(httpx.get(frontend.jwks_url).json())
+    key = next(k for k in key_set.keys if k.key_id == header["kid"])
+    claims = jwt.decode(
+        token,
+        key,
+        algorithms=[frontend.config.alg],
+        issuer=frontend.base_url,
+        audience=frontend.base_url,
+    )
+    assert claims["sub"] == user.user_id
+    assert claims["email"] == user.email
+    assert claims["exp"] - claims["iat"] == 900
+
+
+def test_session_token_is_not_a_jwt_but_gets_one_with_the_bearer_plugin(
+    eddsa_frontend: FrontendServer,
+) -> None:
+    user = sign_up(eddsa_frontend)
+    assert "." not in user.session_token and len(user.session_token) == 32
+    response = httpx.get(
+        f"{eddsa_frontend.url}/api/auth/token",
+        headers={"Authorization": f"Bearer {user.session_token}"},
+    )
+    assert response.status_code == 200
+    assert jwt.get_unverified_header(response.json()["token"])["alg"] == "EdDSA"
+
+
+def test_dashboard_is_served_with_its_selectors_and_bundle(eddsa_frontend: FrontendServer) -> None:
+    page = httpx.get(eddsa_frontend.url + "/")
+    assert page.status_code == 200
+    for selector in ('id="signup-form"', 'id="signin-email"', 'id="task-title"', 'id="signout"'):
+        assert selector in page.text
+    bundle = httpx.get(eddsa_frontend.url + "/app.js")
+    assert bundle.status_code == 200
+    assert "javascript" in bundle.headers["content-type"]
+    assert httpx.get(eddsa_frontend.url + "/config.json").json()["dashboardBug"] == ""
+
+
+@pytest.fixture(scope="module")
+def plain_frontend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FrontendServer]:
+    """Control API off, test-only dashboard bug requested: the bug must be ignored."""
+    config = FrontendConfig(
+        alg="EdDSA", dashboard_bug="session-token", jwks_path="/keys", expiration="2m"
+    )
+    server = start_frontend(tmp_path_factory, config, "plain")
+    yield server
+    server.stop()
+
+
+def test_without_control_mode_there_is_no_control_api_and_no_dashboard_bug(
+    plain_frontend: FrontendServer,
+) -> None:
+    assert httpx.get(f"{plain_frontend.url}/__authcheck/info").status_code == 404
+    assert httpx.get(f"{plain_frontend.url}/config.json").json()["dashboardBug"] == ""
+
+
+def test_jwks_path_and_lifetime_come_from_the_environment(plain_frontend: FrontendServer) -> None:
+    assert plain_frontend.jwks_url.endswith("/api/auth/keys")
+    keys = httpx.get(plain_frontend.jwks_url).json()["keys"]
+    assert httpx.get(f"{plain_frontend.url}/api/auth/jwks").status_code == 404
+    user = sign_up(plain_frontend)
+    token = fetch_token(plain_frontend, user)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 120
+    assert jwt.get_unverified_header(token)["kid"] == keys[0]["kid"]
+
+
+def test_bad_environment_is_one_line_and_exit_status_2() -> None:
+    env = {**os.environ, "PORT": "0", "BETTER_AUTH_SECRET": "x" * 40, "JWT_ALG": "HS256"}
+    done = subprocess.run(
+        ["node", "server.mjs"],
+        cwd=frontend_dir(),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "reference_frontend: JWT_ALG must be one of EdDSA, ES256, RS256, PS256, not HS256"
+    ]
+
+
+def test_missing_secret_is_refused() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "BETTER_AUTH_SECRET"}
+    done = subprocess.run(
+        ["node", "server.mjs"],
+        cwd=frontend_dir(),
+        env={**env, "PORT": "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "BETTER_AUTH_SECRET is required" in done.stderr
