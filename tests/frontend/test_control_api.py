@@ -42,8 +42,9 @@ def jwks(server: FrontendServer) -> jwt.PyJWKSet:
 def verify(server: FrontendServer, token: str, **kwargs: Any) -> dict[str, Any]:
     kid = jwt.get_unverified_header(token)["kid"]
     key = next(k for k in jwks(server).keys if k.key_id == kid)
-    options = {"verify_aud": "audience" in kwargs}
-    return jwt.decode(token, key, algorithms=["EdDSA"], options=options, **kwargs)
+    return jwt.decode(
+        token, key, algorithms=["EdDSA"], options={"verify_aud": "audience" in kwargs}, **kwargs
+    )
 
 
 def test_info_describes_real_better_auth(
