@@ -1,9 +1,84 @@
-"""`authcheck frontend` (not built yet)."""
+"""`authcheck frontend serve`: install, build and start the bundled real Better Auth frontend."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from authcheck.errors import AuthcheckError, BadInputError
+
+
+@contextlib.contextmanager
+def fail_cleanly() -> Iterator[None]:
+    """One clear line (and a hint) on stderr and the documented exit status, never a traceback."""
+    try:
+        yield
+    except AuthcheckError as exc:
+        typer.echo(f"authcheck: {exc.message}", err=True)
+        if exc.hint:
+            typer.echo(f"  hint: {exc.hint}", err=True)
+        raise typer.Exit(int(exc.exit_status)) from None
+
+
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 = a free one).")] = 3000,
+    alg: Annotated[str, typer.Option(help="JWT key algorithm: EdDSA, ES256, RS256, PS256.")] = (
+        "EdDSA"
+    ),
+    base_url: Annotated[
+        str | None, typer.Option(help="BETTER_AUTH_URL (default http://127.0.0.1:PORT).")
+    ] = None,
+    backend_url: Annotated[
+        str, typer.Option(help="Where the dashboard sends its task calls.")
+    ] = "http://127.0.0.1:8000",
+    database_url: Annotated[
+        str | None, typer.Option(help="PostgreSQL URL (default: in-memory).")
+    ] = None,
+    expiration: Annotated[str | None, typer.Option(help="JWT lifetime, e.g. 15m.")] = None,
+    control: Annotated[
+        bool, typer.Option("--control", help="Serve the /__authcheck/ control API.")
+    ] = False,
+    log: Annotated[Path | None, typer.Option(help="Write the Node server's output here.")] = None,
+) -> None:
+    """Start real Better Auth (email+password, jwt, bearer) and the task dashboard."""
+    from authcheck.frontend.node import FrontendConfig, FrontendServer
+
+    with fail_cleanly():
+        if not 0 <= port <= 65535:
+            raise BadInputError(f"--port {port} is not a port number")
+        config = FrontendConfig(
+            alg=alg,
+            control=control,
+            base_url=base_url,
+            backend_url=backend_url,
+            database_url=database_url,
+            expiration=expiration,
+        )
+        server = FrontendServer(config, port=port or None, log_path=log)
+        typer.echo("starting the Better Auth frontend (npm ci / build if needed)…", err=True)
+        with server:
+            typer.echo(f"Better Auth frontend at {server.url}", err=True)
+            typer.echo(f"  dashboard {server.url}/", err=True)
+            typer.echo(f"  JWKS      {server.jwks_url}", err=True)
+            typer.echo(f"  backend   BETTER_AUTH_URL={server.base_url}", err=True)
+            typer.echo(f"            CORS_ORIGINS={server.url}", err=True)
+            if control:
+                typer.echo(f"  control   {server.url}/__authcheck/ (loopback only)", err=True)
+            try:
+                status = server.wait()
+            except KeyboardInterrupt:
+                typer.echo("stopping", err=True)
+                return
+            if status != 0:
+                raise typer.Exit(3)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's command(s) to the app."""
+    """Add `authcheck frontend serve`."""
+    group = typer.Typer(help="The bundled real Better Auth frontend.", no_args_is_help=True)
+    group.command("serve")(serve)
+    app.add_typer(group, name="frontend")
