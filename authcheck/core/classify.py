@@ -1,0 +1,218 @@
+"""What a pasted string is: a JWS, a JWE, a Better Auth session id or cookie, or junk-wrapped JWT.
+
+Unwraps the usual copy-and-paste damage (``Bearer `` prefix, quotes, whitespace, URL encoding),
+records a finding for each layer removed, then names the kind of what is left.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import unquote
+
+from authcheck.core.findings import Finding, finding
+from authcheck.core.jose import MAX_TOKEN_BYTES, DecodedToken, DecodeError, decode_unverified
+
+
+class TokenKind(StrEnum):
+    JWS = "jws"
+    JWE = "jwe"
+    SESSION_ID = "session_id"
+    SIGNED_SESSION_COOKIE = "signed_session_cookie"
+    COOKIE_CACHE_JWT = "cookie_cache_jwt"
+    NOT_JWT = "not_jwt"
+    MALFORMED = "malformed"
+    OVERSIZED = "oversized"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class Classification:
+    kind: TokenKind
+    token: str | None  # the unwrapped compact JWS/JWE, when there is one
+    findings: tuple[Finding, ...]
+    decoded: DecodedToken | None = None
+
+    @property
+    def is_jwt(self) -> bool:
+        return self.kind is TokenKind.JWS
+
+
+_SESSION_ID = re.compile(r"[A-Za-z0-9]{32}")
+# better-auth.session_token = "<session id>.<base64(HMAC-SHA256)>" (standard alphabet, padded).
+_SIGNED_COOKIE = re.compile(r"[A-Za-z0-9_-]{16,128}\.[A-Za-z0-9+/]{43}=")
+_BEARER = re.compile(r"(?i)^(?:authorization\s*:\s*)?bearer\s+")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_QUOTES = {'"': '"', "'": "'", "`": "`", "“": "”"}
+
+_HINT_TAKE_JWT = (
+    "Send the JWT from authClient.token() (GET /api/auth/token, or the set-auth-jwt header of "
+    "/api/auth/get-session) as 'Authorization: Bearer <JWT>'."
+)
+
+
+def _unwrap(text: str, max_bytes: int) -> tuple[str, list[Finding]]:
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for _ in range(8):  # each layer shrinks the text; 8 layers is already absurd
+        before = text
+        stripped = text.strip()
+        if stripped != text or any(c in stripped for c in "\r\n\t"):
+            if "token.whitespace" not in seen:
+                found.append(
+                    finding(
+                        "token.whitespace",
+                        "whitespace or a line break around/inside the value was removed",
+                        "Trim the value where it is read (env file, header builder): "
+                        "a trailing newline alone makes the backend answer 401.",
+                    )
+                )
+                seen.add("token.whitespace")
+            text = stripped
+        bearer = _BEARER.match(text)
+        if bearer:
+            if "token.bearer-prefix" not in seen:
+                found.append(
+                    finding(
+                        "token.bearer-prefix",
+                        "the value starts with the 'Bearer ' scheme",
+                        "Pass only the token; the client adds 'Bearer ' once. "
+                        "'Bearer Bearer eyJ…' is a common 401.",
+                    )
+                )
+                seen.add("token.bearer-prefix")
+            text = text[bearer.end() :]
+        if len(text) >= 2 and _QUOTES.get(text[0]) == text[-1]:
+            if "token.quoted" not in seen:
+                found.append(
+                    finding(
+                        "token.quoted",
+                        "the value is wrapped in quotes",
+                        "Drop the quotes (JSON.stringify of a string, or quotes in an env file).",
+                    )
+                )
+                seen.add("token.quoted")
+            text = text[1:-1]
+        if _PERCENT.search(text):
+            if "token.url-encoded" not in seen:
+                found.append(
+                    finding(
+                        "token.url-encoded",
+                        "the value is URL-encoded (%XX sequences)",
+                        "Decode it once (cookie values are URL-encoded).",
+                    )
+                )
+                seen.add("token.url-encoded")
+            text = unquote(text)
+        # Remove inner whitespace (a token wrapped over lines) only once nothing else changes.
+        if text == before:
+            compact = "".join(text.split())
+            if compact == text:
+                break
+            if "token.whitespace" not in seen:
+                found.append(
+                    finding(
+                        "token.whitespace",
+                        "spaces inside the value were removed",
+                        "The value was wrapped or split when copied; send it as one line.",
+                    )
+                )
+                seen.add("token.whitespace")
+            text = compact
+        if len(text) > max_bytes:
+            break
+    return text, found
+
+
+def _jws_kind(text: str, max_bytes: int, found: list[Finding]) -> Classification:
+    try:
+        decoded = decode_unverified(text, max_bytes=max_bytes)
+    except DecodeError as exc:
+        return Classification(TokenKind.MALFORMED, text, (*found, exc.finding))
+    claims = decoded.claims or {}
+    if decoded.alg == "HS256" and isinstance(claims.get("session"), dict) and "user" in claims:
+        found.append(
+            finding(
+                "token.cookie-cache-jwt",
+                "an HS256 JWT holding {session, user}: Better Auth's cookie cache "
+                "(better-auth.session_data), signed with BETTER_AUTH_SECRET",
+                "This cookie is not for backends. " + _HINT_TAKE_JWT,
+            )
+        )
+        return Classification(TokenKind.COOKIE_CACHE_JWT, text, tuple(found), decoded)
+    return Classification(TokenKind.JWS, text, tuple(found), decoded)
+
+
+def classify(raw: str, *, max_bytes: int = MAX_TOKEN_BYTES) -> Classification:
+    """Name what ``raw`` is; unwrap junk; decode (without verifying) when it is a JWS."""
+    if not raw.strip():
+        return Classification(
+            TokenKind.EMPTY, None, (finding("token.not-jwt", "the input is empty"),)
+        )
+    if len(raw) > 4 * max_bytes:  # don't even unwrap a pasted file
+        return Classification(TokenKind.OVERSIZED, None, (_oversized(len(raw), max_bytes),))
+    text, found = _unwrap(raw, max_bytes)
+    if len(text) > max_bytes:
+        return Classification(TokenKind.OVERSIZED, None, (*found, _oversized(len(text), max_bytes)))
+    if not text.isprintable() or not text.isascii():
+        found.append(
+            finding(
+                "token.not-jwt",
+                "the input is binary or has non-ASCII characters: not a token",
+                _HINT_TAKE_JWT,
+            )
+        )
+        return Classification(TokenKind.NOT_JWT, None, tuple(found))
+    dots = text.count(".")
+    if text.startswith("{"):
+        found.append(
+            finding(
+                "token.not-jwt",
+                "not a JWT: JSON text (a JWS JSON serialization or a response body)",
+                "If this is a response body, its 'token' field holds the value. " + _HINT_TAKE_JWT,
+            )
+        )
+        return Classification(TokenKind.NOT_JWT, None, tuple(found))
+    if dots == 2:
+        return _jws_kind(text, max_bytes, found)
+    if dots == 4:
+        found.append(
+            finding(
+                "token.jwe",
+                "5 dot-separated parts: an encrypted JWT (JWE)",
+                "Better Auth's JWT plugin signs (JWS), it does not encrypt; this is another "
+                "issuer's token or an encrypted session. " + _HINT_TAKE_JWT,
+            )
+        )
+        return Classification(TokenKind.JWE, text, tuple(found))
+    if dots == 0 and _SESSION_ID.fullmatch(text):
+        found.append(
+            finding(
+                "token.session-id",
+                "32 characters, no dots: a Better Auth session id (sign-in body 'token', "
+                "bearer plugin), not a JWT",
+                "Exchange the session for a JWT: " + _HINT_TAKE_JWT,
+            )
+        )
+        return Classification(TokenKind.SESSION_ID, None, tuple(found))
+    if dots == 1 and _SIGNED_COOKIE.fullmatch(text):
+        found.append(
+            finding(
+                "token.signed-session-cookie",
+                "<session id>.<HMAC>: the better-auth.session_token cookie value, not a JWT",
+                "Backends cannot verify this cookie without BETTER_AUTH_SECRET. " + _HINT_TAKE_JWT,
+            )
+        )
+        return Classification(TokenKind.SIGNED_SESSION_COOKIE, None, tuple(found))
+    why = f"{dots + 1} dot-separated part(s) and no known credential shape"
+    found.append(finding("token.not-jwt", f"not a JWT: {why}", _HINT_TAKE_JWT))
+    return Classification(TokenKind.NOT_JWT, None, tuple(found))
+
+
+def _oversized(size: int, max_bytes: int) -> Finding:
+    return finding(
+        "token.oversized",
+        f"the input is {size} characters, over the {max_bytes}-byte token cap",
+        "Better Auth JWTs are well under 2 KiB: this is a file or page, not a token.",
+    )
