@@ -36,6 +36,7 @@ const dashboardConfig = {
 
 async function serveStatic(res, pathname) {
   if (pathname === "/config.json") return send(res, 200, dashboardConfig);
+  if (pathname === "/favicon.ico") return res.writeHead(204).end();
   const entry = STATIC[pathname];
   if (!entry) return send(res, 404, { error: "not found" });
   try {
