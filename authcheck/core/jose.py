@@ -110,7 +110,7 @@ def split_compact(token: str, max_bytes: int = MAX_TOKEN_BYTES) -> list[str]:
             finding("token.malformed", f"a JWS has 3 dot-separated parts, this has {len(parts)}")
         )
     for name, part in zip(_PART_NAMES, parts, strict=True):
-        if not part and name != "payload":
+        if not part and name == "header":
             raise DecodeError(finding("token.malformed", f"the {name} part is empty"))
     return parts
 
