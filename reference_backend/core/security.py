@@ -30,6 +30,7 @@ MAX_TOKEN_BYTES = 16 * 1024
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
 _NUMERIC_DATES = ("exp", "iat", "nbf")
 _MAX_NUMERIC_DATE = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a datetime holds
+_BASE64URL_AND_DOTS = re.compile(r"[A-Za-z0-9_\-.]+")
 _SESSION_ID = re.compile(r"[A-Za-z0-9]{32}")
 _HOW_TO_GET_A_JWT = "send the JWT from authClient.token() (Better Auth's JWT plugin) instead"
 
@@ -141,7 +142,7 @@ def _parse_strictly(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     if len(token) > MAX_TOKEN_BYTES:
         raise TokenRejected(f"The token is {len(token)} bytes; this API accepts at most 16 KiB")
     parts = token.split(".")
-    if len(parts) != 3:
+    if len(parts) != 3 or not _BASE64URL_AND_DOTS.fullmatch(token):
         raise TokenRejected(_describe_shape(token, parts))
     header = _json_object(parts[0], "header")
     payload = _json_object(parts[1], "payload")
@@ -200,6 +201,8 @@ def _describe_shape(token: str, parts: list[str]) -> str:
         return f"This looks like the signed session cookie, not a JWT: {_HOW_TO_GET_A_JWT}"
     if len(parts) == 5:
         return "This is an encrypted JWT (JWE); this API expects a signed JWT (JWS)"
+    if len(parts) == 3:
+        return "The token has characters outside base64url: send the JWT exactly as issued"
     return (
         f"The bearer token is not a JWT (expected three dot-separated parts): {_HOW_TO_GET_A_JWT}"
     )

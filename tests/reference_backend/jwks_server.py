@@ -1,0 +1,131 @@
+"""A small test issuer: a JWKS endpoint (Ed25519, ES256 and RS256 keys) plus token minting.
+
+It can rotate keys, go down (503), serve any raw key set, and counts JWKS hits. Control is
+in-process (it runs under ``ThreadedUvicorn`` in the test process).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from jwt.algorithms import get_default_algorithms
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from authcheck.serve import ThreadedUvicorn
+
+PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+JWKS_PATH = "/api/auth/jwks"
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    alg: str
+    private: PrivateKey
+
+    @property
+    def public_jwk(self) -> dict[str, Any]:
+        jwk = get_default_algorithms()[self.alg].to_jwk(self.private.public_key(), as_dict=True)
+        return {**jwk, "kid": self.kid, "alg": self.alg}
+
+
+def new_key(alg: str, kid: str) -> SigningKey:
+    private: PrivateKey
+    if alg == "EdDSA":
+        private = ed25519.Ed25519PrivateKey.generate()
+    elif alg == "ES256":
+        private = ec.generate_private_key(ec.SECP256R1())
+    elif alg == "RS256":
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    else:
+        raise ValueError(alg)
+    return SigningKey(kid, alg, private)
+
+
+class TestIssuer:
+    __test__ = False  # not a pytest class
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._serial = 0
+        self.current = {alg: self._make(alg) for alg in ("EdDSA", "ES256", "RS256")}
+        self.published: list[SigningKey] = list(self.current.values())
+        self.hits = 0
+        self.outage = False
+        self.raw_jwks: Any = None  # when set, served instead of the real key set
+        self.server = ThreadedUvicorn(
+            Starlette(routes=[Route(JWKS_PATH, self._jwks), Route("/evil/jwks", self._evil)])
+        )
+        self.evil_hits = 0
+        self.url = self.server.url
+
+    def _make(self, alg: str) -> SigningKey:
+        self._serial += 1
+        return new_key(alg, f"{alg.lower()}-key-{self._serial}")
+
+    async def _jwks(self, _request: Request) -> Response:
+        with self._lock:
+            self.hits += 1
+        if self.outage:
+            return JSONResponse({"error": "down"}, status_code=503)
+        if self.raw_jwks is not None:
+            return Response(json.dumps(self.raw_jwks), media_type="application/json")
+        return JSONResponse({"keys": [key.public_jwk for key in self.published]})
+
+    async def _evil(self, _request: Request) -> Response:
+        with self._lock:
+            self.evil_hits += 1
+        return JSONResponse({"keys": []})
+
+    def rotate(self, alg: str = "EdDSA") -> str:
+        """A new current key; the old one stays published (Better Auth's grace period)."""
+        key = self._make(alg)
+        self.current[alg] = key
+        self.published.append(key)
+        return key.kid
+
+    def claims(self, sub: str = "user-a", **overrides: Any) -> dict[str, Any]:
+        now = int(time.time())
+        base = {"sub": sub, "iat": now, "exp": now + 900, "iss": self.url, "aud": self.url}
+        base.update({"name": "Ada", "email": f"{sub}@example.test", "id": sub})
+        return {k: v for k, v in {**base, **overrides}.items() if v is not _OMIT}
+
+    def mint(
+        self,
+        sub: str = "user-a",
+        *,
+        alg: str = "EdDSA",
+        key: SigningKey | None = None,
+        header: dict[str, Any] | None = None,
+        raw_payload: str | None = None,
+        **claims: Any,
+    ) -> str:
+        key = key or self.current[alg]
+        headers = {"kid": key.kid, "typ": None, **(header or {})}
+        if raw_payload is not None:
+            return jwt.api_jws.encode(
+                raw_payload.encode(), key.private, algorithm=key.alg, headers=headers
+            )
+        return jwt.encode(
+            self.claims(sub, **claims), key.private, algorithm=key.alg, headers=headers
+        )
+
+    def __enter__(self) -> TestIssuer:
+        self.server.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.stop()
+
+
+_OMIT = object()
+OMIT: Any = _OMIT  # pass as a claim value to leave the claim out: issuer.mint(exp=OMIT)
