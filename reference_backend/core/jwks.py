@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 
 import httpx
 from jwt import PyJWK
-from jwt.exceptions import PyJWKError
+from jwt.exceptions import PyJWTError
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def parse_jwks(document: object) -> dict[str, PyJWK]:
             seen.add(kid)
             try:
                 keys[kid] = PyJWK(jwk)
-            except PyJWKError as exc:
+            except (PyJWTError, ValueError, TypeError, KeyError) as exc:  # malformed members
                 log.warning("JWKS: ignoring key %r: %s", kid, exc)
         else:
             log.warning("JWKS: ignoring key %r: %s", kid, reason or "no kid")

@@ -1,0 +1,191 @@
+"""The key set: fetched once, refetched for unknown kids at most every 10 s, kept during outages."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from authcheck.serve import free_port
+from reference_backend.core.jwks import JWKSCache, parse_jwks
+from tests.reference_backend.conftest import Backend, StartBackend
+from tests.reference_backend.jwks_server import JWKS_PATH, TestIssuer, new_key
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def clocked(issuer: TestIssuer, start_backend: StartBackend, clock: FakeClock) -> Iterator[Backend]:
+    """A backend whose JWKS cache runs on a clock the test moves (no sleeping)."""
+    with start_backend(jwks=JWKSCache(issuer.url + JWKS_PATH, clock=clock)) as backend:
+        yield backend
+
+
+def me(backend: Backend, token: str) -> int:
+    return backend.call("GET", "/api/me", token).status_code
+
+
+def test_thousand_requests_cause_exactly_one_jwks_fetch(
+    issuer: TestIssuer, backend: Backend
+) -> None:
+    tokens = [issuer.mint(f"user-{n}", alg=alg) for n, alg in enumerate(["EdDSA", "ES256"] * 5)]
+    statuses = [me(backend, tokens[n % len(tokens)]) for n in range(1000)]
+    assert statuses == [200] * 1000
+    assert issuer.hits == 1
+
+
+def test_concurrent_first_requests_share_one_fetch(issuer: TestIssuer, backend: Backend) -> None:
+    token, barrier, statuses = issuer.mint(), threading.Barrier(16), []
+
+    def first_request() -> None:
+        barrier.wait()
+        statuses.append(me(backend, token))
+
+    threads = [threading.Thread(target=first_request) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 16
+    assert issuer.hits == 1
+
+
+def test_key_rotation_is_picked_up(issuer: TestIssuer, clocked: Backend, clock: FakeClock) -> None:
+    old_token = issuer.mint()
+    assert me(clocked, old_token) == 200
+    clock.now += 60
+    issuer.rotate()
+    new_token = issuer.mint()
+    assert me(clocked, new_token) == 200
+    assert me(clocked, old_token) == 200  # the old key stays published and cached
+    assert issuer.hits == 2
+
+
+def test_unknown_kids_refetch_at_most_once_per_10_s(
+    issuer: TestIssuer, clocked: Backend, clock: FakeClock
+) -> None:
+    assert me(clocked, issuer.mint()) == 200
+    clock.now += 60
+    strangers = [issuer.mint(key=new_key("EdDSA", f"random-{n}")) for n in range(50)]
+    assert [me(clocked, token) for token in strangers] == [401] * 50
+    assert issuer.hits == 2
+    clock.now += 9.9
+    assert me(clocked, strangers[0]) == 401
+    assert issuer.hits == 2
+    clock.now += 0.1
+    assert me(clocked, strangers[0]) == 401
+    assert issuer.hits == 3
+
+
+def test_rotated_key_waits_for_the_refetch_interval(
+    issuer: TestIssuer, clocked: Backend, clock: FakeClock
+) -> None:
+    assert me(clocked, issuer.mint()) == 200
+    issuer.rotate()
+    new_token = issuer.mint()
+    assert me(clocked, new_token) == 401  # fetched a moment ago: no refetch yet
+    clock.now += 10
+    assert me(clocked, new_token) == 200
+
+
+def test_outage_after_warm_up_keeps_serving(
+    issuer: TestIssuer, clocked: Backend, clock: FakeClock
+) -> None:
+    token = issuer.mint()
+    assert me(clocked, token) == 200
+    issuer.outage = True
+    clock.now += 60
+    assert me(clocked, issuer.mint(key=new_key("EdDSA", "unknown"))) == 401  # tries, fails
+    assert issuer.hits == 2
+    assert [me(clocked, issuer.mint(f"user-{n}")) for n in range(20)] == [200] * 20
+
+
+def test_no_keys_at_all_gives_503_with_retry_after(
+    issuer: TestIssuer, clocked: Backend, clock: FakeClock
+) -> None:
+    issuer.outage = True
+    token = issuer.mint()
+    for _ in range(3):
+        response = clocked.call("GET", "/api/me", token)
+        assert response.status_code == 503
+        assert 1 <= int(response.headers["Retry-After"]) <= 10
+        assert "HTTP 503" in response.json()["detail"]
+    assert issuer.hits == 1  # no hammering while down
+    issuer.outage = False
+    clock.now += 10
+    assert me(clocked, token) == 200
+
+
+def test_unreachable_jwks_gives_503(issuer: TestIssuer, start_backend: StartBackend) -> None:
+    with start_backend(JWKS_URL=f"http://127.0.0.1:{free_port()}/jwks") as backend:
+        response = backend.call("GET", "/api/me", issuer.mint())
+        assert response.status_code == 503
+        assert response.headers["Retry-After"].isdigit()
+
+
+def test_keys_for_encryption_without_verify_or_with_duplicate_kids_are_not_used(
+    issuer: TestIssuer, backend: Backend
+) -> None:
+    ed, es, rs = (issuer.current[alg] for alg in ("EdDSA", "ES256", "RS256"))
+    twin = new_key("RS256", rs.kid)
+    good = issuer.rotate("EdDSA")
+    issuer.raw_jwks = {
+        "keys": [
+            {**ed.public_jwk, "use": "enc"},
+            {**es.public_jwk, "key_ops": ["encrypt"]},
+            rs.public_jwk,
+            twin.public_jwk,
+            issuer.current["EdDSA"].public_jwk,
+        ]
+    }
+    for key in (ed, es, rs, twin):
+        response = backend.call("GET", "/api/me", issuer.mint(key=key))
+        assert response.status_code == 401, key.kid
+    assert issuer.current["EdDSA"].kid == good
+    assert me(backend, issuer.mint()) == 200
+
+
+def test_a_key_set_without_usable_keys_gives_503(issuer: TestIssuer, backend: Backend) -> None:
+    issuer.raw_jwks = {"keys": [{**issuer.current["EdDSA"].public_jwk, "use": "enc"}]}
+    response = backend.call("GET", "/api/me", issuer.mint())
+    assert response.status_code == 503
+    assert "no usable signing key" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("document", [[], {"keys": {}}, "keys", None])
+def test_a_document_that_is_not_a_key_set_is_refused(document: object) -> None:
+    with pytest.raises(ValueError, match="not a JWK Set"):
+        parse_jwks(document)
+
+
+def test_symmetric_and_private_keys_are_never_trusted() -> None:
+    private = new_key("EdDSA", "k1")
+    from jwt.algorithms import OKPAlgorithm
+
+    private_jwk = {**OKPAlgorithm.to_jwk(private.private, as_dict=True), "kid": "k1"}
+    oct_jwk = {"kty": "oct", "k": "c2VjcmV0", "kid": "k2"}
+    public = new_key("EdDSA", "k3").public_jwk
+    assert list(parse_jwks({"keys": [private_jwk, oct_jwk, public, {"kid": "k4"}]})) == ["k3"]
+
+
+def test_jwks_fetch_does_not_follow_redirects(issuer: TestIssuer) -> None:
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(302, headers={"Location": issuer.url + JWKS_PATH})
+    )
+    cache = JWKSCache("http://idp.test/jwks", client=httpx.Client(transport=transport))
+    with pytest.raises(Exception, match="no signing keys"):
+        cache.get("any")
+    assert issuer.hits == 0
