@@ -1,1 +1,1 @@
-"""See ARCHITECTURE.md."""
+"""The scenario engine: catalogue, token sources, runner. Results are values; no printing."""

@@ -1,0 +1,65 @@
+"""`reject`: every probe credential must be refused with the expected status, never a 5xx."""
+
+from __future__ import annotations
+
+import httpx
+
+from authcheck.engine.catalogue import Capability
+from authcheck.engine.checks._util import excerpt, failed, passed, warned
+from authcheck.engine.context import Context
+from authcheck.engine.probes import authorization_for, probe_user
+from authcheck.engine.results import Outcome
+from authcheck.engine.tasks import TasksApi
+
+
+def _judge(response: httpx.Response, ctx: Context) -> str | None:
+    expect = ctx.scenario.expect
+    if response.status_code not in expect.status:
+        wanted = " or ".join(str(s) for s in expect.status)
+        kind = "a server error" if response.status_code >= 500 else "wrong status"
+        return f"got {response.status_code} ({kind}), expected {wanted}"
+    if expect.body_mentions:
+        text = response.text.lower()
+        if not any(word.lower() in text for word in expect.body_mentions):
+            words = " / ".join(expect.body_mentions)
+            return (
+                f"{response.status_code} but the body does not mention {words}: {excerpt(response)}"
+            )
+    return None
+
+
+def check_reject(ctx: Context) -> Outcome:
+    api = TasksApi(ctx.http, ctx.routes)
+    source = ctx.source
+    a = source.users[0]
+    baseline = api.list_tasks(a, source.valid_token(a), probe="control: valid token")
+    if baseline.status_code != 200:
+        return warned(
+            f"a valid token for the same user was refused too ({baseline.status_code}), so the "
+            "rejections below prove nothing; fix us1.list-own-tasks first"
+        )
+    count_foreign = (
+        ctx.scenario.expect.foreign_jwks_fetches is not None
+        and Capability.COUNTERS in source.capabilities
+    )
+    before = source.counters() if count_foreign else {}
+    problems: list[str] = []
+    for probe in ctx.scenario.probes:
+        authorization = authorization_for(probe, source)
+        response = api.list_raw(probe_user(probe, source), authorization, probe.name)
+        problem = _judge(response, ctx)
+        if problem:
+            problems.append(f"{probe.name}: {problem}")
+    if count_foreign:
+        fetched = source.counters()["foreign_jwks_fetches"] - before["foreign_jwks_fetches"]
+        allowed = ctx.scenario.expect.foreign_jwks_fetches or 0
+        if fetched > allowed:
+            problems.append(f"the backend fetched the jku URL {fetched} time(s)")
+    total = len(ctx.scenario.probes)
+    if problems:
+        return failed(f"{len(problems)} of {total} refused wrongly: " + "; ".join(problems))
+    wanted = "/".join(str(s) for s in ctx.scenario.expect.status)
+    unseen = ""
+    if ctx.scenario.expect.foreign_jwks_fetches is not None and not count_foreign:
+        unseen = " (jku fetches not observable without the control API's counters)"
+    return passed(f"all {total} refused with {wanted}{unseen}")

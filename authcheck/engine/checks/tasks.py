@@ -1,0 +1,168 @@
+"""User stories 1 and 3: own tasks work and stick; other users' tasks are out of reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from authcheck.engine.checks._util import failed, passed, says
+from authcheck.engine.context import Context
+from authcheck.engine.results import Outcome
+from authcheck.engine.source import User
+from authcheck.engine.tasks import TasksApi
+
+
+class SetupFailed(Exception):
+    """A step the check relies on (creating a task) did not work."""
+
+
+def _create(api: TasksApi, user: User, token: str, title: str | None = None) -> str:
+    response = api.create(user, token, title)
+    task_id = api.task_id(response)
+    if response.status_code not in (200, 201) or task_id is None:
+        raise SetupFailed(f"creating a task for user {user.role} failed: {says(response)}")
+    return task_id
+
+
+def _listed(api: TasksApi, user: User, token: str) -> tuple[int, set[str] | None, list[str]]:
+    """Status, ids in the list (None if unreadable), owners that are not ``user``."""
+    response = api.list_tasks(user, token)
+    items = api.items(response)
+    if response.status_code != 200 or items is None:
+        return response.status_code, None, []
+    strangers = [o for o in (api.owner(item) for item in items) if o is not None and o != user.id]
+    return 200, api.ids(items), strangers
+
+
+def _guard(check: Outcome | None, error: SetupFailed | None) -> Outcome:
+    if error is not None:
+        return failed(str(error))
+    assert check is not None
+    return check
+
+
+def check_list_own(ctx: Context) -> Outcome:
+    api, (a, b) = TasksApi(ctx.http, ctx.routes), ctx.source.users
+    ta, tb = ctx.source.valid_token(a), ctx.source.valid_token(b)
+    try:
+        other = _create(api, b, tb)
+        mine = _create(api, a, ta)
+    except SetupFailed as exc:
+        return _guard(None, exc)
+    status, ids, strangers = _listed(api, a, ta)
+    if status != 200:
+        return failed(f"listing with a valid token got {status}, expected 200")
+    if ids is None:
+        return failed("the list answer holds no task array")
+    if mine not in ids:
+        return failed("the caller's new task is missing from the list")
+    if other in ids or strangers:
+        return failed("the list shows another user's tasks: filter by the token's sub")
+    return passed(f"200 with the caller's {len(ids)} task(s) only")
+
+
+def check_create(ctx: Context) -> Outcome:
+    api, (a, _) = TasksApi(ctx.http, ctx.routes), ctx.source.users
+    ta = ctx.source.valid_token(a)
+    response = api.create(a, ta, "authcheck created")
+    if response.status_code != 201:
+        return failed(f"create got {says(response)}, expected 201")
+    task_id = api.task_id(response)
+    if task_id is None:
+        return failed("the 201 answer carries no task id")
+    data = response.json()
+    owner = api.owner(data) if isinstance(data, dict) else None
+    if owner is not None and owner != a.id:
+        return failed(f"the new task's {ctx.routes.owner_field} is not the token's sub")
+    status, ids, _ = _listed(api, a, ta)
+    if ids is None or task_id not in ids:
+        return failed(f"the new task is not in the creator's list (list status {status})")
+    note = "" if owner is not None else f" (no {ctx.routes.owner_field!r} field to compare)"
+    return passed(f"201, owned by sub, listed{note}")
+
+
+def check_crud(ctx: Context) -> Outcome:
+    api, (a, _) = TasksApi(ctx.http, ctx.routes), ctx.source.users
+    ta = ctx.source.valid_token(a)
+    r = ctx.routes
+    try:
+        task_id = _create(api, a, ta, "authcheck crud")
+    except SetupFailed as exc:
+        return _guard(None, exc)
+    got = api.get(a, task_id, ta)
+    if got.status_code != 200:
+        return failed(f"get own task: {says(got)}, expected 200")
+    updated = api.update(a, task_id, ta, {r.title_field: "authcheck renamed"})
+    if updated.status_code != 200:
+        return failed(f"update own task: {says(updated)}, expected 200")
+    again = api.get(a, task_id, ta)
+    if again.status_code != 200 or again.json().get(r.title_field) != "authcheck renamed":
+        return failed("the update did not stick: get shows the old title")
+    done = api.complete(a, task_id, ta)
+    if done.status_code != 200:
+        return failed(f"complete own task: {says(done)}, expected 200")
+    again = api.get(a, task_id, ta)
+    if again.status_code != 200 or again.json().get(r.completed_field) is not True:
+        return failed(f"completion did not stick: get shows {r.completed_field} not true")
+    deleted = api.delete(a, task_id, ta)
+    if deleted.status_code not in (200, 204):
+        return failed(f"delete own task: {says(deleted)}, expected 204 or 200")
+    gone = api.get(a, task_id, ta)
+    if gone.status_code != 404:
+        return failed(f"get after delete: {gone.status_code}, expected 404")
+    return passed("get, update, complete, delete all worked and stuck")
+
+
+def check_scoped_by_sub(ctx: Context) -> Outcome:
+    api, (a, b) = TasksApi(ctx.http, ctx.routes), ctx.source.users
+    ta, tb = ctx.source.valid_token(a), ctx.source.valid_token(b)
+    try:
+        task_a = _create(api, a, ta, "authcheck scoped")
+    except SetupFailed as exc:
+        return _guard(None, exc)
+    status_a, ids_a, _ = _listed(api, a, ta)
+    if status_a != 200 or ids_a is None or task_a not in ids_a:
+        return failed(f"user A's JWKS-signed token did not list A's task (status {status_a})")
+    status_b, ids_b, strangers = _listed(api, b, tb)
+    if status_b != 200 or ids_b is None:
+        return failed(f"user B's JWKS-signed token got {status_b} on B's own list")
+    if task_a in ids_b or strangers:
+        return failed("user B's list shows user A's task: scope queries by the token's sub")
+    return passed("each token was accepted and saw only its own sub's tasks")
+
+
+def check_cross_user(ctx: Context) -> Outcome:
+    api, (a, b) = TasksApi(ctx.http, ctx.routes), ctx.source.users
+    ta, tb = ctx.source.valid_token(a), ctx.source.valid_token(b)
+    title = "authcheck private"
+    try:
+        task_a = _create(api, a, ta, title)
+    except SetupFailed as exc:
+        return _guard(None, exc)
+    problems: list[str] = []
+
+    def expect_403(what: str, status: int) -> None:
+        if status != 403:
+            problems.append(f"B {what}: {status}")
+
+    if ctx.routes.flat:
+        status_b, ids_b, _ = _listed(api, b, tb)
+        if ids_b is None or task_a in ids_b:
+            problems.append(f"B list: {status_b} and A's task visible")
+    else:
+        expect_403("list A's tasks", api.list_tasks(a, tb).status_code)
+        expect_403("create in A's list", api.create(a, tb, "authcheck intruder").status_code)
+    expect_403("get A's task", api.get(a, task_a, tb).status_code)
+    changed = api.update(a, task_a, tb, {ctx.routes.title_field: "authcheck hijacked"})
+    expect_403("update A's task", changed.status_code)
+    expect_403("delete A's task", api.delete(a, task_a, tb).status_code)
+    after = api.get(a, task_a, ta)
+    if after.status_code != 200 or after.json().get(ctx.routes.title_field) != title:
+        problems.append(f"A's task changed or vanished (A's get: {after.status_code})")
+    listing = api.list_tasks(a, ta)
+    items: list[dict[str, Any]] = api.items(listing) or []
+    titles = [item.get(ctx.routes.title_field) for item in items]
+    if task_a not in api.ids(items) or "authcheck intruder" in titles:
+        problems.append("A's list changed (B's attempt added or removed a task)")
+    if problems:
+        return failed("expected 403 and A's data unchanged; " + "; ".join(problems))
+    return passed("403 for each of B's attempts; A's task unchanged")

@@ -1,0 +1,110 @@
+"""What a check gets: the scenario, the token source, the routes and a recording HTTP client."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from authcheck.core.redact import redact_authorization, redact_text
+from authcheck.engine.browser import BrowserCapture, CaptureResult
+from authcheck.engine.catalogue import Scenario
+from authcheck.engine.results import RecordedRequest
+from authcheck.engine.routes import Routes
+from authcheck.engine.source import TokenSource
+from authcheck.errors import UnreachableError
+
+_EXCERPT = 300
+
+
+class TargetError(UnreachableError):
+    """A request to the target did not get an answer (connection refused, reset, timeout)."""
+
+
+class Recorder:
+    """Sends requests to the target and keeps a redacted record of each one."""
+
+    def __init__(self, client: httpx.Client, target: str) -> None:
+        self._client = client
+        self.target = target.rstrip("/")
+        self.records: list[RecordedRequest] = []
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        authorization: str | None,
+        json: Any = None,
+        probe: str | None = None,
+    ) -> httpx.Response:
+        url = self.target + path
+        headers = {} if authorization is None else {"Authorization": authorization}
+        started = time.perf_counter()
+        try:
+            if json is None:
+                response = self._client.request(method, url, headers=headers)
+            else:
+                response = self._client.request(method, url, headers=headers, json=json)
+        except httpx.HTTPError as exc:
+            self.records.append(
+                RecordedRequest(
+                    method=method,
+                    url=url,
+                    authorization=None
+                    if authorization is None
+                    else redact_authorization(authorization),
+                    status=None,
+                    elapsed_ms=(time.perf_counter() - started) * 1000,
+                    probe=probe,
+                    body_excerpt=f"no answer: {exc.__class__.__name__}",
+                )
+            )
+            raise TargetError(f"{method} {url}: no answer ({exc.__class__.__name__})") from exc
+        elapsed = (time.perf_counter() - started) * 1000
+        self.records.append(
+            RecordedRequest(
+                method=method,
+                url=url,
+                authorization=None
+                if authorization is None
+                else redact_authorization(authorization),
+                status=response.status_code,
+                elapsed_ms=round(elapsed, 2),
+                probe=probe,
+                body_excerpt=redact_text(response.text[:_EXCERPT]),
+            )
+        )
+        return response
+
+
+class SharedCapture:
+    """Runs the browser capture once per run, for whichever scenario asks first."""
+
+    def __init__(self, browser: BrowserCapture) -> None:
+        self._browser = browser
+        self._lock = threading.Lock()
+        self._result: CaptureResult | None = None
+
+    def get(self) -> CaptureResult:
+        with self._lock:
+            if self._result is None:
+                self._result = self._browser.capture()
+            return self._result
+
+
+@dataclass
+class Context:
+    scenario: Scenario
+    source: TokenSource
+    routes: Routes
+    http: Recorder
+    browser: SharedCapture | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def bearer(token: str) -> str:
+    return f"Bearer {token}"

@@ -1,0 +1,78 @@
+"""A client for the issuer control API (docs/control-api.md)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from authcheck.errors import BadInputError, UnreachableError
+from authcheck.issuer.forge import MintRequest
+
+PREFIX = "/__authcheck"
+
+
+class ControlClient:
+    """Talks to ``/__authcheck/`` of a test issuer or the bundled Better Auth frontend."""
+
+    def __init__(self, base_url: str, client: httpx.Client | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._own = client is None
+        self._client = client or httpx.Client(timeout=10.0)
+
+    def _call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        url = f"{self.base_url}{PREFIX}{path}"
+        try:
+            response = self._client.request(method, url, json=body)
+        except httpx.HTTPError as exc:
+            raise UnreachableError(
+                f"issuer not reachable at {self.base_url}: {exc.__class__.__name__}",
+                hint="start one with `authcheck issuer serve` or check --issuer-url",
+            ) from exc
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if response.status_code == 400 and isinstance(data, dict) and "error" in data:
+            raise BadInputError(f"the issuer refused the request: {data['error']}")
+        if response.status_code != 200 or not isinstance(data, dict):
+            detail = data.get("error") if isinstance(data, dict) else response.text[:120]
+            raise UnreachableError(
+                f"{url} answered {response.status_code}: {detail}",
+                hint="is this an issuer speaking the authcheck control API?",
+            )
+        return data
+
+    def info(self) -> dict[str, Any]:
+        return self._call("GET", "/info")
+
+    def mint_full(self, request: MintRequest) -> dict[str, Any]:
+        return self._call("POST", "/mint", request.model_dump(mode="json", exclude_none=False))
+
+    def mint(self, request: MintRequest) -> str:
+        return str(self.mint_full(request)["token"])
+
+    def rotate(self) -> dict[str, Any]:
+        return self._call("POST", "/rotate")
+
+    def outage(self, on: bool) -> bool:
+        return bool(self._call("POST", "/outage", {"on": on})["outage"])
+
+    def counters(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self._call("GET", "/counters").items()}
+
+    def close(self) -> None:
+        if self._own:
+            self._client.close()
+
+    def __enter__(self) -> ControlClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,76 @@
+"""What a scenario run produces: values, never prints. Every token in here is already redacted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    WARNED = "warned"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request made to the target, as sent and answered (credentials redacted)."""
+
+    method: str
+    url: str
+    authorization: str | None
+    status: int | None
+    elapsed_ms: float
+    probe: str | None = None
+    body_excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check decides; the runner adds timing and the recorded requests."""
+
+    status: Status
+    reason: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    id: str
+    title: str
+    proves: tuple[str, ...]
+    status: Status
+    reason: str
+    duration_s: float
+    requests: tuple[RecordedRequest, ...] = ()
+    advice: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunReport:
+    target: str
+    source: str
+    started_at: str  # ISO 8601 UTC
+    duration_s: float
+    results: tuple[ScenarioResult, ...]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for result in self.results if result.status is status)
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status in (Status.FAILED, Status.ERROR) for r in self.results)
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """``kind`` is ``started`` (result None) or ``finished``; ``total`` scenarios in the run."""
+
+    kind: str
+    scenario_id: str
+    total: int
+    result: ScenarioResult | None = None

@@ -1,0 +1,74 @@
+"""Where the target keeps its task API: the default shape, `flat`, or a small routes file."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from authcheck.errors import BadInputError
+
+
+class Routes(BaseModel):
+    """Paths use ``{user_id}`` and ``{task_id}``; a list path without ``{user_id}`` is flat."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    list: str = "/api/{user_id}/tasks"
+    create: str = "/api/{user_id}/tasks"
+    item: str = "/api/{user_id}/tasks/{task_id}"
+    update_method: Literal["PUT", "PATCH"] = "PUT"
+    complete: str | None = Field(
+        default="/api/{user_id}/tasks/{task_id}/complete",
+        description="toggles completion; empty to complete through the update call instead",
+    )
+    complete_method: Literal["PATCH", "POST", "PUT"] = "PATCH"
+    id_field: str = "id"
+    owner_field: str = Field(default="user_id", description="empty when tasks carry no owner")
+    title_field: str = "title"
+    completed_field: str = "completed"
+    list_key: str | None = Field(
+        default=None, description="key of the task array when the list is wrapped in an object"
+    )
+
+    @property
+    def flat(self) -> bool:
+        return "{user_id}" not in self.list
+
+
+FLAT = Routes(
+    list="/api/tasks",
+    create="/api/tasks",
+    item="/api/tasks/{task_id}",
+    complete="/api/tasks/{task_id}/complete",
+)
+
+
+def load_routes(spec: str | None) -> Routes:
+    """``None``/``default``, ``flat``, or the path of a TOML file with `Routes` keys."""
+    if spec in (None, "", "default"):
+        return Routes()
+    if spec == "flat":
+        return FLAT
+    path = Path(spec)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInputError(
+            f"--routes {spec}: cannot read ({exc.strerror})", hint="use default, flat or a file"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInputError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        routes = Routes.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(file)"
+        raise BadInputError(f"{path}: field {where}: {first['msg']}") from exc
+    if not routes.flat and "{user_id}" not in routes.create:
+        raise BadInputError(f"{path}: field create: must contain {{user_id}} like list does")
+    if "{task_id}" not in routes.item:
+        raise BadInputError(f"{path}: field item: must contain {{task_id}}")
+    return routes

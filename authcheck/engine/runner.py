@@ -1,0 +1,137 @@
+"""Runs scenarios against a target: the ones that touch issuer state alone, the rest at once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from authcheck.engine.browser import BrowserCapture
+from authcheck.engine.catalogue import Capability, Scenario
+from authcheck.engine.checks import CHECKS
+from authcheck.engine.context import Context, Recorder, SharedCapture
+from authcheck.engine.results import ProgressEvent, RunReport, ScenarioResult, Status
+from authcheck.engine.routes import Routes
+from authcheck.engine.source import TokenSource
+from authcheck.errors import AuthcheckError, UnreachableError
+from authcheck.issuer.forge import MintUnavailable
+
+Progress = Callable[[ProgressEvent], None]
+
+_HOW = {
+    Capability.MINT: "an issuer with the control API (--issuer-url)",
+    Capability.ROTATE: "an issuer with the control API (--issuer-url)",
+    Capability.OUTAGE: "an issuer with the control API (--issuer-url)",
+    Capability.COUNTERS: "an issuer with the control API (--issuer-url)",
+    Capability.EXPIRED_TOKEN: "the control API or --expired-token",
+    Capability.BROWSER: "a browser capture (authcheck demo / capture)",
+    Capability.BETTER_AUTH: "a real Better Auth (--better-auth-url)",
+}
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    target: str
+    routes: Routes = Routes()
+    workers: int = 8
+    timeout_s: float = 10.0
+
+
+def check_reachable(client: httpx.Client, target: str) -> None:
+    """Any HTTP answer will do; no answer is exit status 3 with one line."""
+    try:
+        client.get(target.rstrip("/") + "/", timeout=5.0)
+    except httpx.HTTPError as exc:
+        raise UnreachableError(
+            f"target not reachable at {target}: {exc.__class__.__name__}",
+            hint="start the backend or check --target",
+        ) from exc
+
+
+class Runner:
+    def __init__(
+        self,
+        source: TokenSource,
+        options: RunOptions,
+        *,
+        client: httpx.Client | None = None,
+        browser: BrowserCapture | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.source = source
+        self.options = options
+        self._client = client or httpx.Client(timeout=options.timeout_s)
+        self._own_client = client is None
+        self._browser = SharedCapture(browser) if browser is not None else None
+        self._progress = progress or (lambda _event: None)
+        caps = set(source.capabilities)
+        if browser is not None:
+            caps.add(Capability.BROWSER)
+        self.capabilities = frozenset(caps)
+
+    def run(self, scenarios: Sequence[Scenario]) -> RunReport:
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        started = time.perf_counter()
+        try:
+            check_reachable(self._client, self.options.target)
+            total = len(scenarios)
+            results: dict[str, ScenarioResult] = {}
+
+            def one(scenario: Scenario) -> None:
+                self._progress(ProgressEvent("started", scenario.id, total))
+                result = self.run_one(scenario)
+                results[scenario.id] = result
+                self._progress(ProgressEvent("finished", scenario.id, total, result))
+
+            for scenario in (s for s in scenarios if s.order == "first"):
+                one(scenario)
+            parallel = [s for s in scenarios if s.order == "parallel"]
+            with ThreadPoolExecutor(max_workers=max(1, self.options.workers)) as pool:
+                list(pool.map(one, parallel))
+            for scenario in (s for s in scenarios if s.order == "last"):
+                one(scenario)
+        finally:
+            if self._own_client:
+                self._client.close()
+        return RunReport(
+            target=self.options.target,
+            source=self.source.description,
+            started_at=started_at,
+            duration_s=round(time.perf_counter() - started, 3),
+            results=tuple(results[s.id] for s in scenarios),
+        )
+
+    def run_one(self, scenario: Scenario) -> ScenarioResult:
+        started = time.perf_counter()
+        recorder = Recorder(self._client, self.options.target)
+        missing = [need for need in scenario.needs if need not in self.capabilities]
+        if missing:
+            how = "; ".join(f"{need.value} needs {_HOW[need]}" for need in missing)
+            status, reason, details = Status.SKIPPED, f"skipped: {how}", {}
+        else:
+            ctx = Context(scenario, self.source, self.options.routes, recorder, self._browser)
+            try:
+                outcome = CHECKS[scenario.check](ctx)
+                status, reason, details = outcome.status, outcome.reason, outcome.details
+            except MintUnavailable as exc:
+                status, reason, details = Status.SKIPPED, f"skipped: {exc.message}", {}
+            except AuthcheckError as exc:
+                status, reason, details = Status.ERROR, exc.message, {}
+            except Exception as exc:  # noqa: BLE001 - one broken check must not stop the run
+                status, reason = Status.ERROR, f"{exc.__class__.__name__}: {exc}"
+                details = {}
+        return ScenarioResult(
+            id=scenario.id,
+            title=scenario.title,
+            proves=tuple(scenario.proves),
+            status=status,
+            reason=reason,
+            duration_s=round(time.perf_counter() - started, 3),
+            requests=tuple(recorder.records),
+            advice=scenario.advice if status in (Status.FAILED, Status.WARNED) else "",
+            details=details,
+        )

@@ -1,0 +1,100 @@
+"""The task API of a target, addressed through its `Routes`; answers read loosely."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+
+from authcheck.engine.context import Recorder, bearer
+from authcheck.engine.routes import Routes
+from authcheck.engine.source import User
+
+
+def body_json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+class TasksApi:
+    def __init__(self, http: Recorder, routes: Routes) -> None:
+        self.http = http
+        self.routes = routes
+
+    def _path(self, template: str, owner: User, task_id: str | None = None) -> str:
+        return template.replace("{user_id}", owner.id).replace("{task_id}", task_id or "")
+
+    def list_tasks(
+        self, owner: User, token: str | None, *, auth: str | None = None, probe: str | None = None
+    ) -> httpx.Response:
+        authorization = auth if auth is not None else (bearer(token) if token else None)
+        return self.http.send(
+            "GET", self._path(self.routes.list, owner), authorization=authorization, probe=probe
+        )
+
+    def list_raw(self, owner: User, authorization: str | None, probe: str) -> httpx.Response:
+        return self.http.send(
+            "GET", self._path(self.routes.list, owner), authorization=authorization, probe=probe
+        )
+
+    def create(self, owner: User, token: str, title: str | None = None) -> httpx.Response:
+        body = {self.routes.title_field: title or f"authcheck {secrets.token_hex(3)}"}
+        return self.http.send(
+            "POST", self._path(self.routes.create, owner), authorization=bearer(token), json=body
+        )
+
+    def get(self, owner: User, task_id: str, token: str) -> httpx.Response:
+        path = self._path(self.routes.item, owner, task_id)
+        return self.http.send("GET", path, authorization=bearer(token))
+
+    def update(
+        self, owner: User, task_id: str, token: str, changes: dict[str, Any]
+    ) -> httpx.Response:
+        path = self._path(self.routes.item, owner, task_id)
+        return self.http.send(
+            self.routes.update_method, path, authorization=bearer(token), json=changes
+        )
+
+    def complete(self, owner: User, task_id: str, token: str) -> httpx.Response:
+        if self.routes.complete:
+            path = self._path(self.routes.complete, owner, task_id)
+            return self.http.send(self.routes.complete_method, path, authorization=bearer(token))
+        return self.update(owner, task_id, token, {self.routes.completed_field: True})
+
+    def delete(self, owner: User, task_id: str, token: str) -> httpx.Response:
+        path = self._path(self.routes.item, owner, task_id)
+        return self.http.send("DELETE", path, authorization=bearer(token))
+
+    def items(self, response: httpx.Response) -> list[dict[str, Any]] | None:
+        """The task array of a list answer: the body, ``list_key``, or the one array in it."""
+        data = body_json(response)
+        if isinstance(data, dict):
+            if self.routes.list_key is not None:
+                data = data.get(self.routes.list_key)
+            else:
+                arrays = [value for value in data.values() if isinstance(value, list)]
+                data = arrays[0] if len(arrays) == 1 else None
+        if not isinstance(data, list):
+            return None
+        return [item for item in data if isinstance(item, dict)]
+
+    def task_id(self, response: httpx.Response) -> str | None:
+        data = body_json(response)
+        if not isinstance(data, dict):
+            return None
+        for name in (self.routes.id_field, "id", "task_id", "_id"):
+            if name in data and data[name] is not None:
+                return str(data[name])
+        return None
+
+    def ids(self, items: list[dict[str, Any]]) -> set[str]:
+        return {str(item.get(self.routes.id_field)) for item in items}
+
+    def owner(self, task: dict[str, Any]) -> str | None:
+        field = self.routes.owner_field
+        if not field or field not in task:
+            return None
+        return str(task[field])

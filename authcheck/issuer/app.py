@@ -1,0 +1,116 @@
+"""The test issuer as a Starlette app: the JWKS plus the loopback-only control API."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from authcheck.issuer.forge import MintRequest, MintUnavailable
+from authcheck.issuer.state import CONTROL_PREFIX, IssuerState
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class LoopbackOnly(BaseHTTPMiddleware):
+    """The control API answers loopback peers only; the JWKS is public like Better Auth's."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        if request.url.path.startswith(CONTROL_PREFIX + "/"):
+            peer = request.client.host if request.client else None
+            if not _is_loopback(peer):
+                return JSONResponse({"error": "loopback only"}, status_code=403)
+        return await call_next(request)
+
+
+def _bad(message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=400)
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    return json.loads(raw)
+
+
+def build_app(state: IssuerState) -> Starlette:
+    """An ASGI app serving ``state``: JWKS at its path, control API under ``/__authcheck/``."""
+
+    async def jwks(_request: Request) -> Response:
+        state.count_jwks_fetch()
+        if state.outage:
+            return JSONResponse({"error": "jwks outage (authcheck)"}, status_code=503)
+        return JSONResponse(state.jwks())
+
+    async def foreign_jwks(_request: Request) -> Response:
+        state.count_foreign_fetch()
+        return JSONResponse(state.foreign_jwks())
+
+    async def info(_request: Request) -> Response:
+        return JSONResponse(state.info())
+
+    async def mint(request: Request) -> Response:
+        try:
+            body = await _json_body(request)
+            if not isinstance(body, dict):
+                return _bad("the body must be a JSON object")
+            minted = state.mint(MintRequest.model_validate(body))
+        except json.JSONDecodeError as exc:
+            return _bad(f"body is not JSON: {exc.msg}")
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "body"
+            return _bad(f"{where}: {first['msg']}")
+        except (MintUnavailable, ValueError, TypeError) as exc:
+            return _bad(str(exc))
+        return JSONResponse({"token": minted.token, "kid": minted.kid, "claims": minted.claims})
+
+    async def rotate(_request: Request) -> Response:
+        key = state.rotate()
+        return JSONResponse({"kid": key.kid, "kids": state.kids()})
+
+    async def outage(request: Request) -> Response:
+        try:
+            body = await _json_body(request)
+        except json.JSONDecodeError as exc:
+            return _bad(f"body is not JSON: {exc.msg}")
+        if not isinstance(body, dict) or not isinstance(body.get("on"), bool):
+            return _bad('send {"on": true} or {"on": false}')
+        state.outage = body["on"]
+        return JSONResponse({"outage": state.outage})
+
+    async def counters(_request: Request) -> Response:
+        return JSONResponse(state.counters())
+
+    async def reset(_request: Request) -> Response:
+        state.reset_counters()
+        return JSONResponse(state.counters())
+
+    routes = [
+        Route(state.config.jwks_path, jwks, methods=["GET"]),
+        Route(f"{CONTROL_PREFIX}/info", info, methods=["GET"]),
+        Route(f"{CONTROL_PREFIX}/mint", mint, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}/rotate", rotate, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}/outage", outage, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}/counters", counters, methods=["GET"]),
+        Route(f"{CONTROL_PREFIX}/counters/reset", reset, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}/foreign/jwks", foreign_jwks, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.add_middleware(LoopbackOnly)
+    return app
