@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
 
 from authcheck.serve import free_port
 from reference_backend.core.jwks import JWKSCache, parse_jwks
@@ -172,10 +174,8 @@ def test_a_document_that_is_not_a_key_set_is_refused(document: object) -> None:
 
 
 def test_symmetric_and_private_keys_are_never_trusted() -> None:
-    private = new_key("EdDSA", "k1")
-    from jwt.algorithms import OKPAlgorithm
-
-    private_jwk = {**OKPAlgorithm.to_jwk(private.private, as_dict=True), "kid": "k1"}
+    private = Ed25519PrivateKey.generate()
+    private_jwk = {**OKPAlgorithm.to_jwk(private, as_dict=True), "kid": "k1"}
     oct_jwk = {"kty": "oct", "k": "c2VjcmV0", "kid": "k2"}
     public = new_key("EdDSA", "k3").public_jwk
     assert list(parse_jwks({"keys": [private_jwk, oct_jwk, public, {"kid": "k4"}]})) == ["k3"]
