@@ -1,9 +1,107 @@
-"""`authcheck verify` (not built yet)."""
+"""`authcheck verify TOKEN --jwks URL|FILE`: every check, with evidence and Better Auth hints."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from authcheck.cli.decode import TOKEN_HELP
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's command(s) to the app."""
+
+    @app.command()
+    def verify(
+        token: Annotated[str, typer.Argument(help=TOKEN_HELP, show_default=False)],
+        jwks: Annotated[
+            str | None, typer.Option("--jwks", help="JWKS URL or file.", show_default=False)
+        ] = None,
+        better_auth: Annotated[
+            str | None,
+            typer.Option(
+                "--better-auth",
+                help="Better Auth base URL: JWKS BASE/api/auth/jwks, issuer = audience = BASE.",
+                show_default=False,
+            ),
+        ] = None,
+        issuer: Annotated[str | None, typer.Option(help="Expected iss (exact).")] = None,
+        audience: Annotated[str | None, typer.Option(help="Expected aud (exact).")] = None,
+        algorithms: Annotated[
+            str | None,
+            typer.Option(
+                help="Allowed algs, comma-separated [EdDSA,Ed25519,ES256,ES512,RS256,PS256]."
+            ),
+        ] = None,
+        leeway: Annotated[
+            float, typer.Option(min=0, max=3600, help="Clock leeway in seconds.")
+        ] = 0,
+        require: Annotated[
+            str | None, typer.Option(help="Required claims, comma-separated [exp,sub].")
+        ] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print one JSON document to stdout.")
+        ] = False,
+        insecure: Annotated[
+            bool, typer.Option("--insecure", help="Do not verify the JWKS server's TLS cert.")
+        ] = False,
+        timeout: Annotated[float, typer.Option(min=0.1, max=120, help="JWKS timeout (s).")] = 5.0,
+    ) -> None:
+        """Verify TOKEN against a JWKS and report every check, not only the first failure.
+
+        Exit 0 valid, 1 invalid, 2 bad input, 3 JWKS unreachable or unusable.
+        """
+        from authcheck.cli.token_common import (
+            fail,
+            print_json,
+            split_list,
+            stdin_bytes,
+            stdout_console,
+        )
+        from authcheck.core.fetch import JwksFetcher
+        from authcheck.core.inputs import read_token
+        from authcheck.core.verify import DEFAULT_ALGORITHMS, DEFAULT_REQUIRE, VerifyPolicy
+        from authcheck.errors import AuthcheckError, BadInputError, ExitStatus
+
+        try:
+            if jwks is None and better_auth is None:
+                raise BadInputError(
+                    "give --jwks URL|FILE or --better-auth BASE_URL",
+                    "e.g. --better-auth http://localhost:3000",
+                )
+            raw = read_token(token, stdin_bytes())
+            if not raw.strip():
+                raise BadInputError("the token is empty", "Pass a JWT, '-' for stdin, or @file.")
+            algs = split_list(algorithms) or DEFAULT_ALGORITHMS
+            if better_auth is not None:
+                policy = VerifyPolicy.better_auth(better_auth)
+            else:
+                assert jwks is not None
+                policy = VerifyPolicy(jwks)
+            policy = VerifyPolicy(
+                jwks=jwks or policy.jwks,
+                issuer=issuer if issuer is not None else policy.issuer,
+                audience=audience if audience is not None else policy.audience,
+                algorithms=algs,
+                leeway=leeway,
+                require=split_list(require) or () if require is not None else DEFAULT_REQUIRE,
+            )
+            with JwksFetcher(policy.jwks, timeout=timeout, insecure=insecure) as fetcher:
+                result = policy.verify(raw, fetcher=fetcher)
+                last = fetcher.last
+        except AuthcheckError as exc:
+            fail("verify", exc, as_json=as_json)
+        http = last.http if last else None
+        if as_json:
+            from authcheck.report.token_json import verify_document
+
+            jwks_info = {"source": policy.jwks, "http": http.to_dict() if http else None}
+            print_json(verify_document(result, raw, jwks_info))
+        else:
+            from authcheck.report.token_console import render_verify
+
+            render_verify(stdout_console(), result, http, policy.jwks)
+        if result.jwks_error is not None:
+            raise typer.Exit(int(ExitStatus.UNREACHABLE))
+        raise typer.Exit(int(ExitStatus.OK if result.valid else ExitStatus.FINDINGS))

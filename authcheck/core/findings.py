@@ -37,6 +37,8 @@ E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 # code -> (default severity, what it means). docs/findings.md documents the same table;
 # tests/core/test_findings.py keeps them in step.
 CATALOGUE: dict[str, tuple[Severity, str]] = {
+    # the command could not use its input (usage errors; exit 2)
+    "input.invalid": (E, "The input could not be used (empty token, missing file, bad option)."),
     # what the pasted input is
     "token.not-jwt": (E, "The input is not a JWT (nor a recognised Better Auth credential)."),
     "token.session-id": (E, "A Better Auth session id (32 characters, no dots), not a JWT."),

@@ -12,7 +12,9 @@ MAX_INPUT_BYTES = 1024 * 1024  # read no more than this; the classifier reports 
 
 def _text(data: bytes) -> str:
     # Undecodable bytes become U+FFFD so the classifier can say "binary", never crash.
-    return data.decode("utf-8", errors="replace")
+    # One final line break is the file's or echo's, not the token's: drop it quietly.
+    text = data.decode("utf-8", errors="replace")
+    return text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
 
 
 def read_token(arg: str, stdin: BinaryIO | None = None) -> str:

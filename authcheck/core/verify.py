@@ -256,10 +256,11 @@ def _format(run: _Run, token: str, max_bytes: int, jws_only: bool) -> DecodedTok
             run.fail("format", main)
             return None
         if shape.findings:
-            run.pre.extend(shape.findings[1:])
+            wrapped = [Finding(f.code, Severity.ERROR, f.message, f.hint) for f in shape.findings]
+            run.pre.extend(wrapped[1:])
             run.fail(
                 "format",
-                shape.findings[0],
+                wrapped[0],
                 "the token arrives wrapped ("
                 + ", ".join(f.code for f in shape.findings)
                 + "): a backend receiving this exact value answers 401",

@@ -1,0 +1,187 @@
+"""Human output for ``decode``, ``verify`` and ``jwks``: rich text on the given console.
+
+Never prints a full token or a signature.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+
+from authcheck.core.classify import Classification, TokenKind
+from authcheck.core.findings import Finding, Severity
+from authcheck.core.redact import redact_token
+from authcheck.core.timefmt import expiry, lifetime_note, relative, utc
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from authcheck.core.fetch import HttpInfo
+    from authcheck.core.jwks import KeySet
+    from authcheck.core.verify import VerifyResult
+
+_KIND_TEXT = {
+    TokenKind.JWS: "JWS / JWT (signed token)",
+    TokenKind.JWE: "JWE (encrypted token)",
+    TokenKind.SESSION_ID: "Better Auth session id",
+    TokenKind.SIGNED_SESSION_COOKIE: (
+        "Better Auth signed session cookie (better-auth.session_token)"
+    ),
+    TokenKind.COOKIE_CACHE_JWT: "Better Auth cookie-cache JWT (better-auth.session_data, HS256)",
+    TokenKind.NOT_JWT: "not a JWT",
+    TokenKind.MALFORMED: "damaged JWT",
+    TokenKind.OVERSIZED: "oversized input",
+    TokenKind.EMPTY: "empty input",
+}
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_STATUS_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skip": "dim"}
+
+
+def _json_block(console: Console, title: str, value: Any) -> None:
+    from rich.syntax import Syntax
+
+    console.print(f"[bold]{title}[/bold]")
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    console.print(Syntax(text, "json", theme="ansi_dark", background_color="default"))
+
+
+def render_findings(console: Console, findings: tuple[Finding, ...] | list[Finding]) -> None:
+    if not findings:
+        return
+    console.print("[bold]Findings[/bold]")
+    for f in findings:
+        style = _SEVERITY_STYLE[f.severity]
+        console.print(
+            f"  [{style}]{f.severity.value:7}[/{style}] {f.code}  {escape(f.message)}",
+            highlight=False,
+            markup=True,
+        )
+        if f.hint:
+            console.print(f"          [dim]hint:[/dim] {escape(f.hint)}", highlight=False)
+
+
+def render_times(console: Console, claims: dict[str, Any], now: float) -> None:
+    rows: list[str] = []
+    for name in ("iat", "nbf", "exp"):
+        value = claims.get(name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            if name in claims:
+                rows.append(f"  {name:4} {escape(repr(value))} [red](not a number)[/red]")
+            continue
+        if name == "exp":
+            rel = expiry(value, now)
+        elif name == "iat":
+            rel = relative(value, now, future="issued in {} (future!)", past="issued {} ago")
+        else:
+            rel = relative(value, now, future="valid in {}", past="valid since {} ago")
+        rows.append(f"  {name:4} {utc(value)}  {rel}")
+    iat, exp = claims.get("iat"), claims.get("exp")
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (iat, exp)):
+        rows.append(f"  {lifetime_note(float(iat), float(exp))}")  # type: ignore[arg-type]
+    if rows:
+        console.print("[bold]Times[/bold]")
+        for row in rows:
+            console.print(row, highlight=False)
+
+
+def render_decode(console: Console, shape: Classification, now: float) -> None:
+    console.print(f"[bold]Kind:[/bold] {_KIND_TEXT[shape.kind]}", highlight=False)
+    if shape.token:
+        console.print(f"[bold]Token:[/bold] {escape(redact_token(shape.token))}", highlight=False)
+    decoded = shape.decoded
+    if decoded is not None:
+        _json_block(console, "Header", decoded.header)
+        _json_block(console, "Payload", decoded.claims)
+        render_times(console, decoded.claims or {}, now)
+        console.print(
+            f"[bold]Signature:[/bold] {decoded.signature_len} bytes "
+            "[dim](not verified: use authcheck verify)[/dim]",
+            highlight=False,
+        )
+    render_findings(console, shape.findings)
+
+
+def render_http(console: Console, http: HttpInfo | None, source: str) -> None:
+    if http is None:
+        console.print(f"[bold]JWKS:[/bold] file {escape(source)}", highlight=False)
+        return
+    skew = "" if http.clock_skew is None else f", clock skew {http.clock_skew:+.1f} s"
+    console.print(
+        f"[bold]JWKS:[/bold] {escape(http.url)} → HTTP {http.status}, "
+        f"{escape(http.content_type or 'no type')}, "
+        f"{http.latency_ms:.0f} ms",
+        highlight=False,
+    )
+    console.print(
+        escape(
+            f"      cache-control: {http.cache_control or '(none)'}"
+            f"{', etag ' + http.etag if http.etag else ''}; Date: {http.date or '(none)'}{skew}"
+        ),
+        highlight=False,
+    )
+
+
+def render_keys(console: Console, key_set: KeySet) -> None:
+    from rich.table import Table
+
+    table = Table(title=None, show_edge=False, pad_edge=False)
+    for column in ("kid", "kty", "crv/alg", "size", "use/key_ops", "status"):
+        table.add_column(column)
+    for k in key_set.keys:
+        use = k.use or (",".join(k.key_ops) if k.key_ops is not None else "")
+        status = "[green]ok[/green]" if k.usable else "[red]unusable[/red]"
+        table.add_row(
+            escape(str(k.kid)),
+            escape(str(k.kty)),
+            escape(f"{k.crv or '-'} / {k.alg or '-'}"),
+            f"{k.size_bits} bits" if k.size_bits else "?",
+            use,
+            status,
+        )
+    console.print(table)
+
+
+def render_verify(
+    console: Console, result: VerifyResult, http: HttpInfo | None, source: str | None
+) -> None:
+    from rich.table import Table
+
+    if source is not None:
+        render_http(console, http, source)
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("evidence", overflow="fold")
+    for check in result.checks:
+        style = _STATUS_STYLE[check.status.value]
+        table.add_row(
+            check.name, f"[{style}]{check.status.value}[/{style}]", escape(check.evidence)
+        )
+    console.print(table)
+    render_findings(console, result.findings)
+    if result.valid:
+        console.print("[bold green]VALID[/bold green]: every check passed")
+    elif result.jwks_error is not None:
+        console.print("[bold red]JWKS UNUSABLE[/bold red]: the key set could not be used")
+    else:
+        failed = [c.name for c in result.checks if c.status.value == "fail"]
+        console.print(f"[bold red]INVALID[/bold red]: failed {', '.join(failed)}", highlight=False)
+
+
+def render_jwks(
+    console: Console,
+    source: str,
+    http: HttpInfo | None,
+    key_set: KeySet,
+    findings: tuple[Finding, ...],
+) -> None:
+    render_http(console, http, source)
+    render_keys(console, key_set)
+    render_findings(console, findings)
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    if errors:
+        console.print(f"[bold red]{errors} error(s)[/bold red] in the key set")
+    else:
+        console.print("[bold green]OK[/bold green]: the key set is usable")
