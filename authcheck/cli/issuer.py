@@ -1,9 +1,56 @@
-"""`authcheck issuer` (not built yet)."""
+"""`authcheck issuer serve`: a Better-Auth-compatible test issuer with the control API."""
 
 from __future__ import annotations
 
+import threading
+from typing import Annotated
+
 import typer
+
+from authcheck.cli.scenarios import fail_cleanly
+from authcheck.errors import BadInputError
+from authcheck.issuer.keys import SUPPORTED_ALGS
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Loopback address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0 = a free one).")] = 0,
+    alg: Annotated[str, typer.Option(help="EdDSA, ES256, RS256 or PS256.")] = "EdDSA",
+    issuer: Annotated[str | None, typer.Option(help="iss claim (default: base URL).")] = None,
+    audience: Annotated[str | None, typer.Option(help="aud claim (default: base URL).")] = None,
+    token_lifetime: Annotated[int, typer.Option(help="Token lifetime in seconds.")] = 900,
+) -> None:
+    """Serve /api/auth/jwks and the /__authcheck/ control API until interrupted."""
+    from authcheck.issuer.server import TestIssuer
+
+    with fail_cleanly():
+        if alg not in SUPPORTED_ALGS:
+            raise BadInputError(f"unsupported --alg {alg!r}", hint=f"use one of {SUPPORTED_ALGS}")
+        if not host.startswith("127.") and host not in ("localhost", "::1"):
+            raise BadInputError(f"--host {host} is not loopback", hint="use 127.0.0.1")
+        server = TestIssuer(
+            alg=alg,
+            host=host,
+            port=port or None,
+            issuer=issuer,
+            audience=audience,
+            token_lifetime=token_lifetime,
+        )
+        with server:
+            info = server.state.info()
+            typer.echo(f"authcheck issuer at {server.url}", err=True)
+            typer.echo(f"  JWKS     {info['jwks_url']}", err=True)
+            typer.echo(f"  iss/aud  {info['issuer']} / {info['audience']}", err=True)
+            typer.echo(f"  control  {server.url}/__authcheck/ (loopback only)", err=True)
+            typer.echo(f"  backend  BETTER_AUTH_URL={server.url}", err=True)
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                typer.echo("stopping", err=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's command(s) to the app."""
+    """Add `authcheck issuer serve`."""
+    group = typer.Typer(help="A Better-Auth-compatible test issuer.", no_args_is_help=True)
+    group.command("serve")(serve)
+    app.add_typer(group, name="issuer")

@@ -1,9 +1,165 @@
-"""`authcheck scenarios` (not built yet)."""
+"""`authcheck scenarios list` and `authcheck scenarios run`: replay the spec against a backend."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from authcheck.errors import AuthcheckError, BadInputError
+
+if TYPE_CHECKING:
+    from authcheck.engine.catalogue import Scenario
+    from authcheck.engine.source import TokenSource
+
+
+@contextlib.contextmanager
+def fail_cleanly() -> Iterator[None]:
+    """One line (and a hint) on stderr and the error's exit status, never a traceback."""
+    try:
+        yield
+    except AuthcheckError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        if exc.hint:
+            typer.echo(f"hint: {exc.hint}", err=True)
+        raise typer.Exit(int(exc.exit_status)) from None
+
+
+def _catalogue(directory: Path | None) -> tuple[Scenario, ...]:
+    from authcheck.engine.catalogue import load_catalogue
+
+    return load_catalogue(directory)
+
+
+def list_scenarios(
+    catalogue: Annotated[
+        Path | None, typer.Option(help="Directory of scenario TOML files.")
+    ] = None,
+) -> None:
+    """List the scenario catalogue: id, spec ids it proves, capabilities it needs."""
+    from rich.console import Console
+    from rich.table import Table
+
+    with fail_cleanly():
+        scenarios = _catalogue(catalogue)
+    table = Table(title=f"{len(scenarios)} scenarios")
+    for column in ("id", "proves", "needs", "title"):
+        table.add_column(column, no_wrap=column == "id")
+    for s in scenarios:
+        needs = ", ".join(n.value for n in s.needs) or "-"
+        table.add_row(s.id, ", ".join(s.proves), needs, s.title)
+    Console().print(table)
+
+
+def _users(values: list[str]) -> list[tuple[str, str]]:
+    env = os.environ.get("AUTHCHECK_USERS", "")
+    raw = values or [item for item in env.split(",") if item.strip()]
+    users = []
+    for item in raw:
+        email, sep, password = item.strip().partition(":")
+        if not sep or not email or not password:
+            raise BadInputError("--user / AUTHCHECK_USERS entries must be EMAIL:PASSWORD")
+        users.append((email, password))
+    if users and len(users) != 2:
+        raise BadInputError(f"give exactly two users (got {len(users)})", hint="--user twice")
+    return users
+
+
+def run(
+    target: Annotated[str, typer.Option(help="Base URL of the backend under test.")],
+    issuer_url: Annotated[
+        str | None, typer.Option(help="Issuer speaking the control API (all scenarios).")
+    ] = None,
+    better_auth_url: Annotated[
+        str | None, typer.Option(help="A real Better Auth base URL (signs in two users).")
+    ] = None,
+    user: Annotated[
+        list[str] | None,
+        typer.Option(help="EMAIL:PASSWORD, twice (or AUTHCHECK_USERS=e1:p1,e2:p2)."),
+    ] = None,
+    expired_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="AUTHCHECK_EXPIRED_TOKEN", help="A real expired JWT (Better Auth source)."
+        ),
+    ] = None,
+    routes: Annotated[
+        str, typer.Option(help="default (/api/{user_id}/tasks), flat (/api/tasks) or a file.")
+    ] = "default",
+    select: Annotated[list[str] | None, typer.Option(help="Only these ids (globs).")] = None,
+    skip: Annotated[list[str] | None, typer.Option(help="Not these ids (globs).")] = None,
+    report_json: Annotated[Path | None, typer.Option(help="Write the JSON report here.")] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="Scenario directory.")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Concurrent scenarios.")] = 8,
+) -> None:
+    """Replay the catalogue against TARGET. Exit 0 all held, 1 a failure, 2 bad input, 3 down."""
+    from rich.console import Console
+
+    from authcheck.engine.catalogue import select as pick
+    from authcheck.engine.results import ProgressEvent, Status
+    from authcheck.engine.routes import load_routes
+    from authcheck.engine.runner import Runner, RunOptions
+    from authcheck.report.base import ScenarioFormat
+    from authcheck.report.scenario_formats import renderer_for
+    from authcheck.report.scenario_table import STYLE, scenario_table
+
+    out, err = Console(), Console(stderr=True)
+    with fail_cleanly():
+        if (issuer_url is None) == (better_auth_url is None):
+            raise BadInputError("give exactly one of --issuer-url or --better-auth-url")
+        credentials = _users(user or [])
+        scenarios = pick(_catalogue(catalogue), select or [], skip or [])
+        route_map = load_routes(routes)
+        for path in (report_json, junit):
+            if path is not None and not path.parent.is_dir():
+                raise BadInputError(f"cannot write {path}: no directory {path.parent}")
+        source = _source(issuer_url, better_auth_url, credentials, expired_token)
+
+        def progress(event: ProgressEvent) -> None:
+            if event.result is not None:
+                style = STYLE[event.result.status]
+                err.print(f"[{style}]{event.result.status.value:>7}[/] {event.scenario_id}")
+
+        runner = Runner(
+            source, RunOptions(target=target, routes=route_map, workers=workers), progress=progress
+        )
+        report = runner.run(scenarios)
+    out.print(scenario_table(report))
+    if report_json is not None:
+        report_json.write_text(renderer_for(ScenarioFormat.JSON).render(report), encoding="utf-8")
+    if junit is not None:
+        junit.write_text(renderer_for(ScenarioFormat.JUNIT).render(report), encoding="utf-8")
+    bad = report.count(Status.FAILED) + report.count(Status.ERROR)
+    raise typer.Exit(1 if bad else 0)
+
+
+def _source(
+    issuer_url: str | None,
+    better_auth_url: str | None,
+    users: list[tuple[str, str]],
+    expired_token: str | None,
+) -> TokenSource:
+    import httpx
+
+    client = httpx.Client(timeout=10.0)
+    if issuer_url is not None:
+        from authcheck.engine.source import ControlSource
+
+        return ControlSource(issuer_url, client)
+    assert better_auth_url is not None
+    from authcheck.engine.better_auth import BetterAuthSource
+
+    return BetterAuthSource(better_auth_url, client, users=users, expired_token=expired_token)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's command(s) to the app."""
+    """Add `authcheck scenarios list|run`."""
+    group = typer.Typer(help="Replay the spec's scenarios against a backend.", no_args_is_help=True)
+    group.command("list")(list_scenarios)
+    group.command("run")(run)
+    app.add_typer(group, name="scenarios")

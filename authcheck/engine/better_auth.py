@@ -1,0 +1,200 @@
+"""A token source backed by a real Better Auth: two users, real JWTs, attacks from the JWKS.
+
+Signs up two fresh users (or signs in the ``--user`` pair), takes JWTs from ``/api/auth/token``
+and forges attack tokens from real tokens plus the public JWKS. Tokens that need the private key
+are `MintUnavailable` (their scenarios skip) unless the server also speaks the control API.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import threading
+import time
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+
+from authcheck.engine.catalogue import Capability
+from authcheck.engine.control import ControlClient
+from authcheck.engine.source import (
+    CONTROL_CAPABILITIES,
+    IssuerFacts,
+    User,
+    facts_from_info,
+    fetch_public_keys,
+)
+from authcheck.errors import BadInputError, UnreachableError
+from authcheck.issuer.forge import ForgeKeys, MintRequest, MintUnavailable, forge
+from authcheck.issuer.keys import PublicKey, generate_key
+
+API = "/api/auth"
+COOKIE = "better-auth.session_token"
+
+
+def _claims(token: str) -> dict[str, Any]:
+    try:
+        payload = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError) as exc:
+        raise UnreachableError("Better Auth's /token did not return a JWT") from exc
+    if not isinstance(data, dict):
+        raise UnreachableError("Better Auth's /token did not return a JWT")
+    return data
+
+
+class _Session:
+    def __init__(self, user: User, cookie: str) -> None:
+        self.user = user
+        self.cookie = cookie
+        self.token: str | None = None
+        self.expires = 0
+
+
+class BetterAuthSource:
+    def __init__(
+        self,
+        base_url: str,
+        client: httpx.Client,
+        *,
+        users: list[tuple[str, str]] | None = None,
+        expired_token: str | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._client = client
+        self._lock = threading.Lock()
+        self.expired_token = expired_token
+        self.control: ControlClient | None = None
+        caps = {Capability.BETTER_AUTH}
+        try:
+            ControlClient(self.base_url, client).info()
+            self.control = ControlClient(self.base_url, client)
+            caps |= CONTROL_CAPABILITIES
+        except (UnreachableError, BadInputError):
+            self.control = None
+        if expired_token:
+            caps.add(Capability.EXPIRED_TOKEN)
+        self.capabilities = frozenset(caps)
+        pairs = users or [
+            (f"authcheck-{role}-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(18))
+            for role in ("a", "b")
+        ]
+        fresh = not users
+        self._sessions = [
+            self._sign_in(role, email, password, fresh)
+            for role, (email, password) in zip(("a", "b"), pairs, strict=True)
+        ]
+        self.users = (self._sessions[0].user, self._sessions[1].user)
+        how = "two fresh users" if fresh else "the given users"
+        self.description = f"Better Auth at {self.base_url} ({how})"
+        self._foreign = generate_key("EdDSA")
+
+    # -- sign-in -------------------------------------------------------------------------------
+    def _post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        try:
+            return self._client.post(
+                self.base_url + API + path, json=body, headers={"Origin": self.base_url}
+            )
+        except httpx.HTTPError as exc:
+            raise UnreachableError(
+                f"Better Auth not reachable at {self.base_url}: {exc.__class__.__name__}"
+            ) from exc
+
+    def _sign_in(self, role: str, email: str, password: str, fresh: bool) -> _Session:
+        if fresh:
+            body = {"email": email, "password": password, "name": f"authcheck {role}"}
+            response = self._post("/sign-up/email", body)
+        else:
+            response = self._post("/sign-in/email", {"email": email, "password": password})
+        if response.status_code != 200:
+            what = "sign-up" if fresh else f"sign-in of {email}"
+            raise BadInputError(f"Better Auth {what} failed with {response.status_code}")
+        cookie = response.cookies.get(COOKIE) or ""
+        data = response.json() if response.content else {}
+        session_id = data.get("token") if isinstance(data, dict) else None
+        user_data = data.get("user", {}) if isinstance(data, dict) else {}
+        user = User(
+            role=role,
+            id=str(user_data.get("id", "")),
+            email=email,
+            session_id=session_id if isinstance(session_id, str) else None,
+            session_cookie=unquote(cookie) or None,
+        )
+        session = _Session(user, cookie)
+        token = self._fetch_token(session)
+        if not user.id:
+            claims = _claims(token)
+            session.user = User(
+                role, str(claims.get("sub")), email, user.session_id, user.session_cookie
+            )
+        return session
+
+    def _fetch_token(self, session: _Session) -> str:
+        try:
+            response = self._client.get(
+                self.base_url + API + "/token", headers={"Cookie": f"{COOKIE}={session.cookie}"}
+            )
+        except httpx.HTTPError as exc:
+            raise UnreachableError(f"Better Auth /token: {exc.__class__.__name__}") from exc
+        token = response.json().get("token") if response.status_code == 200 else None
+        if not isinstance(token, str):
+            raise UnreachableError(
+                f"Better Auth /token answered {response.status_code} without a JWT",
+                hint="enable the jwt() plugin",
+            )
+        session.token = token
+        session.expires = int(_claims(token).get("exp", 0))
+        return token
+
+    # -- TokenSource ---------------------------------------------------------------------------
+    def valid_token(self, user: User) -> str:
+        session = self._sessions[0] if user.role == "a" else self._sessions[1]
+        with self._lock:
+            if session.token is None or session.expires - time.time() < 60:
+                return self._fetch_token(session)
+            return session.token
+
+    def facts(self) -> IssuerFacts:
+        if self.control is not None:
+            return facts_from_info(self.control.info())
+        claims = _claims(self.valid_token(self.users[0]))
+        token = self.valid_token(self.users[0])
+        header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+        return IssuerFacts(
+            issuer=self.base_url,
+            audience=self.base_url,
+            jwks_url=self.base_url + API + "/jwks",
+            alg=str(header.get("alg", "EdDSA")),
+            kid=str(header.get("kid", "")),
+            token_lifetime=int(claims.get("exp", 0)) - int(claims.get("iat", 0)),
+        )
+
+    def public_keys(self) -> list[PublicKey]:
+        return fetch_public_keys(self._client, self.facts().jwks_url)
+
+    def mint(self, request: MintRequest) -> str:
+        if self.control is not None:
+            return self.control.mint(request)
+        facts = self.facts()
+        current = next((k for k in self.public_keys() if k.kid == facts.kid), None)
+        if current is None:
+            raise MintUnavailable("the JWKS does not hold the kid of the real token")
+        real = _claims(self.valid_token(self.users[0]))
+        keys = ForgeKeys(issuer_public=current, foreign=self._foreign)
+        return forge(request, keys, real).token
+
+    def _need_control(self) -> ControlClient:
+        if self.control is None:
+            raise MintUnavailable("this Better Auth does not speak the control API")
+        return self.control
+
+    def rotate(self) -> str:
+        return str(self._need_control().rotate()["kid"])
+
+    def outage(self, on: bool) -> None:
+        self._need_control().outage(on)
+
+    def counters(self) -> dict[str, int]:
+        return self._need_control().counters()

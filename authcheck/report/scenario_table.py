@@ -1,0 +1,47 @@
+"""Scenario run as a rich table for people: status, id, what it proves, why, what to change."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+
+from authcheck.engine.results import RunReport, Status
+
+STYLE = {
+    Status.PASSED: "green",
+    Status.FAILED: "bold red",
+    Status.WARNED: "yellow",
+    Status.SKIPPED: "dim",
+    Status.ERROR: "bold magenta",
+}
+
+
+def scenario_table(report: RunReport) -> Table:
+    counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status if report.count(s))
+    table = Table(
+        title=f"authcheck scenarios against {report.target}",
+        caption=f"{counts} in {report.duration_s:.1f} s · tokens from {report.source}",
+        expand=False,
+    )
+    table.add_column("status")
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("proves")
+    table.add_column("result")
+    for r in report.results:
+        result = r.reason
+        if r.advice:
+            result += f"\n→ {r.advice}"
+        table.add_row(f"[{STYLE[r.status]}]{r.status.value}[/]", r.id, ", ".join(r.proves), result)
+    return table
+
+
+class TableRenderer:
+    def __init__(self, width: int = 160) -> None:
+        self.width = width
+
+    def render(self, report: RunReport) -> str:
+        out = io.StringIO()
+        Console(file=out, width=self.width, color_system=None).print(scenario_table(report))
+        return out.getvalue()
