@@ -137,6 +137,7 @@ class PlaywrightCapture:
         self.credentials = credentials
         self.selectors = selectors or Selectors()
         self.timeout_ms = timeout * 1000
+        self._step = "not started"  # what the capture was doing, for the error line
         if credentials is None and not self.selectors.can_sign_up:
             raise BadInputError(
                 "this frontend has no sign-up form in the selectors file",
@@ -150,6 +151,7 @@ class PlaywrightCapture:
 
         recorder = _Recorder(self.backend_origin)
         notes: list[str] = []
+        self._step = "starting Chromium"
         with sync_playwright() as playwright:
             try:
                 browser = playwright.chromium.launch(
@@ -173,7 +175,7 @@ class PlaywrightCapture:
                     if self.selectors.can_create_task:
                         self._create_task(page, recorder, notes)
                 except PlaywrightError as exc:
-                    error = _first_line(exc)
+                    error = f"{self._step}: {_first_line(exc)}"
                 token = self._evaluate(page, self.selectors.token_expression)
                 user_id = self._evaluate(page, self.selectors.user_id_expression)
                 requests = recorder.requests()
@@ -208,6 +210,7 @@ class PlaywrightCapture:
         creds = self.credentials
         if creds is None:
             creds = Credentials.fresh()
+            self._step = f"signing up at {self._url(s.signup_path)}"
             page.goto(self._url(s.signup_path))
             page.fill(s.signup_name, creds.name)
             page.fill(s.signup_email, creds.email)
@@ -215,17 +218,20 @@ class PlaywrightCapture:
             page.click(s.signup_submit)
             notes.append(f"signed up a fresh user {creds.email}")
         else:
+            self._step = f"signing in at {self._url(s.login_path)}"
             page.goto(self._url(s.login_path))
             page.fill(s.signin_email, creds.email)
             page.fill(s.signin_password, creds.password)
             page.click(s.signin_submit)
             notes.append(f"signed in as {creds.email}")
+        self._step = f"waiting for the signed-in marker {s.signed_in!r}"
         page.wait_for_selector(s.signed_in, state="attached")
 
     def _create_task(self, page: Page, recorder: _Recorder, notes: list[str]) -> None:
         s = self.selectors
         title = f"authcheck capture {secrets.token_hex(3)}"
         before = len(recorder)
+        self._step = f"creating a task with {s.task_title!r} and {s.task_submit!r}"
         with page.expect_response(
             lambda r: r.request.method == "POST" and origin_of(r.url) == self.backend_origin
         ) as created:
@@ -234,6 +240,7 @@ class PlaywrightCapture:
         if created.value.status >= 400:
             notes.append(f"the backend answered {created.value.status} to creating a task")
             return
+        self._step = "waiting for the new task in the list"
         page.get_by_text(title).first.wait_for(state="visible")
         notes.append(f"created and listed task {title!r}")
         if any((status or 0) >= 400 for status in recorder.statuses_since(before)):

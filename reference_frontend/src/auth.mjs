@@ -31,6 +31,9 @@ export function readSettings(env = process.env) {
   if (!jwksPath.startsWith("/") || jwksPath.includes("..")) throw new Error(`JWKS_PATH must start with / (got ${jwksPath})`);
   const expiration = env.JWT_EXPIRATION || "15m";
   const control = env.AUTHCHECK_CONTROL === "1";
+  // Better Auth rate-limits sign-up/sign-in in production (3 per 10 s per IP); a test harness
+  // signs up many users from 127.0.0.1, so control mode turns it off unless RATE_LIMIT says.
+  const rateLimit = env.RATE_LIMIT ? env.RATE_LIMIT !== "0" : !control;
   return {
     host,
     port,
@@ -46,6 +49,7 @@ export function readSettings(env = process.env) {
     backendURL: env.BACKEND_URL || "http://127.0.0.1:8000",
     databaseURL: env.DATABASE_URL || "",
     control,
+    rateLimit,
     // Test-only: the dashboard sends the session token instead of the JWT. Control mode only.
     dashboardBug: control && env.AUTHCHECK_DASHBOARD_BUG === "session-token" ? "session-token" : "",
   };
@@ -73,6 +77,7 @@ export async function createAuth(settings) {
     database: await database(settings),
     emailAndPassword: { enabled: true },
     plugins: [jwt(jwtOptions), bearer()],
+    rateLimit: { enabled: settings.rateLimit },
     telemetry: { enabled: false },
   });
   if (settings.databaseURL) {

@@ -1,15 +1,19 @@
-"""Real Better Auth Node servers shared per session: one per key algorithm (control API on)."""
+"""Real Better Auth Node servers (one per key algorithm, shared per session) and full stacks."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import httpx
 import pytest
 
 from authcheck.frontend.node import FrontendConfig, FrontendServer
+from authcheck.serve import ManagedProcess, free_port
 
 PASSWORD = "correct horse battery staple"
 
@@ -74,3 +78,47 @@ def fetch_token(server: FrontendServer, user: SignedIn) -> str:
         token = response.json()["token"]
         assert isinstance(token, str)
         return token
+
+
+@dataclass(frozen=True)
+class Stack:
+    """The real Better Auth frontend wired to the reference backend, both on loopback ports."""
+
+    frontend: FrontendServer
+    backend_url: str
+
+
+@contextlib.contextmanager
+def running_stack(base: Path, config: FrontendConfig) -> Iterator[Stack]:
+    backend_port = free_port()
+    backend_url = f"http://127.0.0.1:{backend_port}"
+    frontend = FrontendServer(replace(config, backend_url=backend_url), log_path=base / "node.log")
+    backend = ManagedProcess(
+        [sys.executable, "-m", "reference_backend", "--host", "127.0.0.1"]
+        + ["--port", str(backend_port), "--log-level", "warning"],
+        ready_url=f"{backend_url}/health",
+        name="reference backend",
+        env={
+            "BETTER_AUTH_URL": frontend.base_url,
+            "JWT_ALGORITHMS": config.alg,
+            "CORS_ORIGINS": frontend.url,
+            "DATABASE_URL": f"sqlite:///{base / 'tasks.db'}",
+        },
+        log_path=base / "backend.log",
+    )
+    with frontend, backend:
+        yield Stack(frontend, backend_url)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("stack"), FrontendConfig(control=True)) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def buggy_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The dashboard sends the session token instead of the JWT (test-only switch)."""
+    config = FrontendConfig(control=True, dashboard_bug="session-token")
+    with running_stack(tmp_path_factory.mktemp("buggy"), config) as s:
+        yield s

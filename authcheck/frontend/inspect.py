@@ -1,0 +1,184 @@
+"""What the frontend really sent: each captured Authorization header classified and verified.
+
+Turns a `CaptureResult` into a `CaptureReport` with one verdict: the page sends a valid JWT, or
+the session token, or nothing, or a JWT that does not verify against the frontend's own JWKS.
+Verification reuses `authcheck.core` (classify, VerifyPolicy); nothing here prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from authcheck.core.classify import TokenKind, classify
+from authcheck.core.fetch import JwksFetcher
+from authcheck.core.redact import redact_authorization, redact_token
+from authcheck.core.verify import VerifyPolicy, VerifyResult
+from authcheck.engine.browser import CapturedRequest, CaptureResult
+
+SCHEMA_VERSION = 1
+_SESSION_KINDS = (TokenKind.SESSION_ID, TokenKind.SIGNED_SESSION_COOKIE)
+_TAKE_JWT = (
+    "send the JWT from authClient.token() (Better Auth's jwtClient plugin) as "
+    "'Authorization: Bearer <JWT>'"
+)
+
+
+class Verdict(StrEnum):
+    """Worst first: the report's verdict is the worst seen over every request."""
+
+    CAPTURE_FAILED = "capture-failed"
+    NO_REQUESTS = "no-requests"
+    MISSING_HEADER = "missing-header"
+    WRONG_SCHEME = "wrong-scheme"
+    SESSION_TOKEN = "session-token"
+    NOT_JWT = "not-jwt"
+    JWT_INVALID = "jwt-invalid"
+    JWT_VALID = "jwt-valid"
+
+
+_ORDER = list(Verdict)
+
+
+@dataclass(frozen=True)
+class SentCredential:
+    """One captured request and what its Authorization header carried."""
+
+    request: CapturedRequest
+    verdict: Verdict
+    kind: TokenKind | None
+    summary: str  # one line a person can act on
+    verification: VerifyResult | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        auth = self.request.authorization
+        return {
+            "method": self.request.method,
+            "url": self.request.url,
+            "status": self.request.status,
+            "authorization": redact_authorization(auth) if auth else None,
+            "verdict": self.verdict.value,
+            "kind": self.kind.value if self.kind else None,
+            "summary": self.summary,
+            "findings": [f.to_dict() for f in self.verification.findings]
+            if self.verification
+            else [],
+        }
+
+
+@dataclass(frozen=True)
+class CaptureReport:
+    capture: CaptureResult
+    sent: tuple[SentCredential, ...]
+    verdict: Verdict
+    message: str
+    client_token: SentCredential | None = None  # what authClient.token() returned in the page
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.JWT_VALID
+
+    def to_dict(self) -> dict[str, Any]:
+        capture = self.capture
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "ok": self.ok,
+            "verdict": self.verdict.value,
+            "message": self.message,
+            "requests": [s.to_dict() for s in self.sent],
+            "client_token": self.client_token.to_dict() if self.client_token else None,
+            "user_id": capture.user_id,
+            "error": capture.error,
+            "notes": list(capture.notes),
+            "screenshot": str(capture.screenshot) if capture.screenshot else None,
+            "console_log": str(capture.console_log) if capture.console_log else None,
+        }
+
+
+class _Inspector:
+    def __init__(self, policy: VerifyPolicy, fetcher: JwksFetcher) -> None:
+        self.policy = policy
+        self.fetcher = fetcher
+        self._cache: dict[str, VerifyResult] = {}
+
+    def verify(self, token: str) -> VerifyResult:
+        if token not in self._cache:
+            self._cache[token] = self.policy.verify(token, fetcher=self.fetcher)
+        return self._cache[token]
+
+    def credential(self, request: CapturedRequest) -> SentCredential:
+        header = request.authorization
+        if not header or not header.strip():
+            return SentCredential(
+                request, Verdict.MISSING_HEADER, None, f"no Authorization header: {_TAKE_JWT}"
+            )
+        scheme, _, value = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            shown = redact_authorization(header)
+            return SentCredential(
+                request,
+                Verdict.WRONG_SCHEME,
+                None,
+                f"Authorization is {shown!r}, not 'Bearer <JWT>': {_TAKE_JWT}",
+            )
+        return self.token(request, value.strip())
+
+    def token(self, request: CapturedRequest, value: str) -> SentCredential:
+        found = classify(value)
+        if found.kind in _SESSION_KINDS:
+            what = "session id" if found.kind is TokenKind.SESSION_ID else "signed session cookie"
+            return SentCredential(
+                request,
+                Verdict.SESSION_TOKEN,
+                found.kind,
+                f"the Better Auth {what} ({redact_token(value)}), not a JWT: {_TAKE_JWT}",
+            )
+        if found.kind is not TokenKind.JWS or found.token is None:
+            return SentCredential(
+                request, Verdict.NOT_JWT, found.kind, f"not a JWT ({found.kind.value}): {_TAKE_JWT}"
+            )
+        result = self.verify(found.token)
+        header = result.header or {}
+        described = f"JWT ({header.get('alg')}, kid {str(header.get('kid'))[:8]}…)"
+        if result.valid:
+            sub = (result.claims or {}).get("sub")
+            return SentCredential(
+                request,
+                Verdict.JWT_VALID,
+                found.kind,
+                f"{described} valid for sub {sub}",
+                result,
+            )
+        first = result.findings[0] if result.findings else None
+        why = f"{first.code}: {first.message}" if first else "does not verify"
+        return SentCredential(
+            request, Verdict.JWT_INVALID, found.kind, f"{described} invalid — {why}", result
+        )
+
+
+def inspect_capture(
+    capture: CaptureResult, policy: VerifyPolicy, fetcher: JwksFetcher
+) -> CaptureReport:
+    """Classify and verify what every captured request carried; one verdict for the run."""
+    inspector = _Inspector(policy, fetcher)
+    sent = tuple(inspector.credential(r) for r in capture.requests)
+    client = None
+    if capture.token_from_client:
+        pseudo = CapturedRequest("(page)", "authClient.token()", None, None)
+        client = inspector.token(pseudo, capture.token_from_client)
+    if not sent:
+        verdict = Verdict.CAPTURE_FAILED if capture.error else Verdict.NO_REQUESTS
+        message = (
+            f"the capture did not complete: {capture.error}"
+            if capture.error
+            else "the page sent no request to the backend origin"
+        )
+        return CaptureReport(capture, sent, verdict, message, client)
+    worst = min(sent, key=lambda s: _ORDER.index(s.verdict))
+    counted = sum(1 for s in sent if s.verdict is worst.verdict)
+    if worst.verdict is Verdict.JWT_VALID:
+        message = f"the frontend sends a valid Better Auth JWT on all {len(sent)} backend requests"
+    else:
+        message = f"{counted} of {len(sent)} backend requests: {worst.summary}"
+    return CaptureReport(capture, sent, worst.verdict, message, client)
