@@ -219,6 +219,8 @@ class JwksFetcher:
             ) from exc
         latency = (time.perf_counter() - started) * 1000
         headers = response.headers
+        dates = headers.get_list("date")
+        date = dates[-1] if dates else None  # a proxy may add its own; the last is the origin's
         info = HttpInfo(
             url=str(response.url),
             status=response.status_code,
@@ -227,8 +229,8 @@ class JwksFetcher:
             etag=headers.get("etag"),
             expires=headers.get("expires"),
             latency_ms=latency,
-            date=headers.get("date"),
-            clock_skew=_skew(headers.get("date"), received),
+            date=date,
+            clock_skew=_skew(date, received),
         )
         if response.status_code != 200:
             raise JwksError(
