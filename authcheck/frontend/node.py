@@ -2,7 +2,8 @@
 
 `FrontendServer` is a thin layer over `authcheck.serve.ManagedProcess`: it makes sure
 `npm ci` and `npm run build` have run, then starts `node server.mjs` on a free loopback port with
-a fresh random `BETTER_AUTH_SECRET` and the settings of a `FrontendConfig`.
+`BETTER_AUTH_SECRET` (given, from the environment, or fresh and random) and the settings of a
+`FrontendConfig`.
 """
 
 from __future__ import annotations
@@ -156,8 +157,11 @@ class FrontendServer:
         port: int | None = None,
         log_path: Path | None = None,
         directory: Path | None = None,
+        secret: str | None = None,
     ) -> None:
         self.config = config or FrontendConfig()
+        # A database keeps keys encrypted with the secret: it must outlive one run there.
+        self._secret = secret or os.environ.get("BETTER_AUTH_SECRET") or secrets.token_urlsafe(32)
         self.host = host
         self.port = port or free_port(host)
         self.log_path = log_path
@@ -180,7 +184,7 @@ class FrontendServer:
 
     def start(self) -> FrontendServer:
         directory = ensure_built(self._directory)
-        env = self.config.environment(self.host, self.port, secrets.token_urlsafe(32))
+        env = self.config.environment(self.host, self.port, self._secret)
         self._process = ManagedProcess(
             [_tool("node"), "server.mjs"],
             ready_url=f"{self.url}/config.json",
