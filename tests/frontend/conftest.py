@@ -33,7 +33,7 @@ def start_frontend(
     return FrontendServer(config, log_path=log).start()
 
 
-@pytest.fixture(scope="session", params=["EdDSA", "ES256", "RS256"])
+@pytest.fixture(scope="session", params=["EdDSA", "ES256", "RS256", "PS256"])
 def frontend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[FrontendServer]:

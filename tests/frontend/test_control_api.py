@@ -252,3 +252,39 @@ def test_loopback_guard_accepts_only_loopback_peers() -> None:
         check=True,
     )
     assert json.loads(done.stdout) == [True, True, True, True, False, False, False, False, False]
+
+
+def _raw_public_bytes(public: Any) -> bytes:
+    """The `raw` key format of docs/control-api.md for each key type."""
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    if isinstance(public, ed25519.Ed25519PublicKey):
+        return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        return public.public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+    assert isinstance(public, rsa.RSAPublicKey)
+    return public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+
+
+def test_every_algorithm_mints_real_foreign_and_hs256_public_tokens(
+    frontend: FrontendServer,
+) -> None:
+    alg = frontend.config.alg
+    with httpx.Client(base_url=f"{frontend.url}/__authcheck", timeout=10) as control:
+        info = control.get("/info").json()
+        assert info["alg"] == alg
+        served = {k["kid"]: k for k in httpx.get(frontend.jwks_url).json()["keys"]}
+        real = mint(control, claims={"sub": "u"})["token"]
+        key = jwt.PyJWK(served[info["kid"]])
+        claims = jwt.decode(real, key, algorithms=[alg], audience=frontend.base_url)
+        assert claims["iss"] == frontend.base_url
+        foreign = mint(control, claims={"sub": "u"}, signer="foreign", header={"kid": info["kid"]})
+        with pytest.raises(jwt.InvalidSignatureError):
+            jwt.decode(foreign["token"], key, algorithms=[alg], audience=frontend.base_url)
+        forged = mint(control, claims={"sub": "u"}, signer="hs256-public", key_format="raw")
+        signing_input, _, signature = forged["token"].rpartition(".")
+        secret = _raw_public_bytes(key.key)
+        expected = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+        assert hmac.compare_digest(b64decode(signature), expected)
