@@ -74,3 +74,6 @@ def sign_raw(header_json: str, payload_json: str, k: TestKey, alg: str | None = 
     signing_input = b64url_encode(header_json.encode()) + "." + b64url_encode(payload_json.encode())
     signature = algorithm.sign(signing_input.encode(), k.private)
     return signing_input + "." + b64url_encode(signature)
+
+
+ED_KEY = key("EdDSA", "ed-1")
