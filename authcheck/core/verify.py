@@ -196,9 +196,12 @@ def verify(
     when = time.time() if now is None else now
     decoded = _format(run, token, max_token_bytes, jws_only)
     if decoded is None:
-        for name in ALL_CHECKS[1:]:
+        for name in ALL_CHECKS[1:3]:
             run.skip(name, "the token could not be decoded")
-        return _result(run, None, None, None)
+        _, jwks_error, skew = _key_set(run, key_set, fetcher)  # still report the key set
+        for name in ALL_CHECKS[4:]:
+            run.skip(name, "the token could not be decoded")
+        return _result(run, None, None, jwks_error, skew)
     alg = _header_and_alg(run, decoded, algorithms)
     keys, jwks_error, skew = _key_set(run, key_set, fetcher)
     info = _select_key(run, keys, decoded.kid, fetcher)

@@ -1,0 +1,93 @@
+"""`authcheck decode`: kinds, times, exit statuses, and no traceback on any input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.cli.core_app import core_app
+from tests.core.keys import ED_KEY, claims, mint
+
+APP = core_app()
+runner = CliRunner()
+SESSION_ID = "k2Qh7VfWbHn3XyZ0aB4cD5eF6gH7iJ8k"
+
+
+def test_decodes_a_jwt_with_times_and_signature_length_only() -> None:
+    token = mint(ED_KEY, claims(name="Bob"))
+    result = runner.invoke(APP, ["decode", token])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "JWS / JWT" in out and '"Bob"' in out and '"EdDSA"' in out
+    assert "expires in 14m" in out or "expires in 15m" in out
+    assert "lifetime 15m 00s (Better Auth's default)" in out
+    assert "Signature: 64 bytes" in out
+    assert token not in out and token.split(".")[2] not in out
+
+
+def test_json_document() -> None:
+    token = mint(ED_KEY)
+    result = runner.invoke(APP, ["decode", f"Bearer {token}", "--json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["schema_version"] == 1 and doc["valid"] is True and doc["kind"] == "jws"
+    assert doc["claims"]["sub"] == "user-a" and doc["signature_len"] == 64
+    assert doc["times"]["lifetime_seconds"] == 900
+    assert [f["code"] for f in doc["findings"]] == ["token.bearer-prefix"]
+    assert set(doc["findings"][0]) == {"code", "severity", "message", "hint"}
+    assert token not in result.stdout
+
+
+def test_session_id_exits_1_with_a_hint() -> None:
+    result = runner.invoke(APP, ["decode", SESSION_ID])
+    assert result.exit_code == 1
+    assert "session id" in result.stdout and "authClient.token()" in result.stdout
+
+
+def test_stdin_and_at_path(tmp_path: Path) -> None:
+    token = mint(ED_KEY)
+    assert runner.invoke(APP, ["decode", "-"], input=token + "\n").exit_code == 0
+    path = tmp_path / "token.txt"
+    path.write_text(token + "\n")
+    result = runner.invoke(APP, ["decode", f"@{path}", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["findings"] == []  # a file's final newline is not junk
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "words"),
+    [
+        (["decode", "@/nonexistent/token"], None, 2, "no such file"),
+        (["decode", ""], None, 2, "empty"),
+        (["decode", "-"], "", 2, "empty"),
+        (["decode", "-"], "x" * (10 * 1024 * 1024), 1, "oversized"),
+        (["decode", "-"], "<!doctype html><html><body>Login</body></html>", 1, "not a JWT"),
+        (["decode", "a.b.c"], None, 1, "damaged"),
+        (["decode"], None, 2, "Missing argument"),
+    ],
+)
+def test_bad_input_is_one_line_and_the_right_exit_code(
+    args: list[str], stdin: str | None, code: int, words: str
+) -> None:
+    result = runner.invoke(APP, args, input=stdin)
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert words.lower() in result.output.lower()
+
+
+def test_binary_file_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "blob.bin"
+    path.write_bytes(bytes(range(256)) * 4)
+    result = runner.invoke(APP, ["decode", f"@{path}"])
+    assert result.exit_code == 1 and "binary" in result.stdout
+
+
+def test_json_error_document_for_bad_input() -> None:
+    result = runner.invoke(APP, ["decode", "@/nonexistent/token", "--json"])
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    assert doc["valid"] is False and doc["findings"][0]["code"] == "input.invalid"
+    assert result.stderr.count("\n") == 1  # one clear line
