@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.cli.core_app import core_app
@@ -91,3 +93,12 @@ def test_json_error_document_for_bad_input() -> None:
     doc = json.loads(result.stdout)
     assert doc["valid"] is False and doc["findings"][0]["code"] == "input.invalid"
     assert result.stderr.count("\n") == 1  # one clear line
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200))
+def test_fuzz_decode_never_crashes(text: str) -> None:
+    result = runner.invoke(APP, ["decode", "-"], input=text.encode("utf-8", "surrogatepass"))
+    assert result.exit_code in (0, 1, 2)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output

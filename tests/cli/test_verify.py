@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from authcheck.serve import ThreadedUvicorn, free_port
@@ -153,3 +155,23 @@ def test_session_id_is_invalid_not_an_error(base: str) -> None:
     )
     assert result.exit_code == 1
     assert "token.session-id" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def jwks_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("jwks") / "jwks.json"
+    path.write_bytes(as_body({"keys": [ED_KEY.jwk]}))
+    return path
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(max_size=200))
+def test_fuzz_verify_never_crashes(jwks_file: Path, text: str) -> None:
+    result = runner.invoke(
+        APP,
+        ["verify", "-", "--jwks", str(jwks_file), "--json"],
+        input=text.encode("utf-8", "surrogatepass"),
+    )
+    assert result.exit_code in (1, 2)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert json.loads(result.stdout)["valid"] is False
