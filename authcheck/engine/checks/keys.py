@@ -17,6 +17,8 @@ _POLL_S = 0.25
 
 
 def check_key_rotation(ctx: Context) -> Outcome:
+    """Runs first, before this run's other requests: a backend that already holds the old key
+    set must refetch for the new kid; a cold one shows at least that it takes the new key."""
     api, a = TasksApi(ctx.http, ctx.routes), ctx.source.users[0]
     old_kid = ctx.source.facts().kid
     new_kid = ctx.source.rotate()

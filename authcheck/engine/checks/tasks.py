@@ -151,10 +151,13 @@ def check_cross_user(ctx: Context) -> Outcome:
     else:
         expect_403("list A's tasks", api.list_tasks(a, tb).status_code)
         expect_403("create in A's list", api.create(a, tb, "authcheck intruder").status_code)
-    expect_403("get A's task", api.get(a, task_a, tb).status_code)
-    changed = api.update(a, task_a, tb, {ctx.routes.title_field: "authcheck hijacked"})
-    expect_403("update A's task", changed.status_code)
-    expect_403("delete A's task", api.delete(a, task_a, tb).status_code)
+    hijack = {ctx.routes.title_field: "authcheck hijacked"}
+    # through A's path, then (the classic IDOR) A's task id under B's own path
+    paths = ((a, "in A's list"),) if ctx.routes.flat else ((a, "in A's list"), (b, "via B's path"))
+    for owner, where in paths:
+        expect_403(f"get A's task {where}", api.get(owner, task_a, tb).status_code)
+        expect_403(f"update A's task {where}", api.update(owner, task_a, tb, hijack).status_code)
+        expect_403(f"delete A's task {where}", api.delete(owner, task_a, tb).status_code)
     after = api.get(a, task_a, ta)
     if after.status_code != 200 or after.json().get(ctx.routes.title_field) != title:
         problems.append(f"A's task changed or vanished (A's get: {after.status_code})")

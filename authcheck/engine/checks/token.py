@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import jwt
 
+from authcheck.core.classify import TokenKind, classify
 from authcheck.engine.checks._util import failed, passed
 from authcheck.engine.context import Context
 from authcheck.engine.results import Outcome
@@ -14,8 +14,6 @@ from authcheck.issuer.keys import PublicKey
 
 ALLOWED_ALGS = frozenset({"EdDSA", "Ed25519", "RS256", "PS256", "ES256", "ES512"})
 SESSION_MESSAGE = "the frontend sends the Better Auth session token instead of the JWT"
-_SESSION_ID = re.compile(r"^[A-Za-z0-9]{32}$")
-_SIGNED_COOKIE = re.compile(r"^[A-Za-z0-9]{32}\.[A-Za-z0-9+/=%]+$")
 
 
 def _token_problems(token: str, ctx: Context) -> list[str]:
@@ -69,7 +67,9 @@ def check_token_format(ctx: Context) -> Outcome:
 
 
 def looks_like_session(credential: str) -> bool:
-    return bool(_SESSION_ID.match(credential) or _SIGNED_COOKIE.match(credential))
+    """A Better Auth session id or signed session cookie (core's classifier decides)."""
+    kind = classify(credential).kind
+    return kind in (TokenKind.SESSION_ID, TokenKind.SIGNED_SESSION_COOKIE)
 
 
 def check_bearer_header(ctx: Context) -> Outcome:
@@ -86,10 +86,12 @@ def check_bearer_header(ctx: Context) -> Outcome:
             problems.append(f"{request.method} {request.url}: no Authorization header")
             continue
         scheme, _, credential = value.partition(" ")
-        if looks_like_session(credential.strip()) or looks_like_session(value.strip()):
+        if looks_like_session(credential.strip() or value.strip()):
             return failed(SESSION_MESSAGE)
-        if scheme != "Bearer" or credential.count(".") != 2:
+        if scheme != "Bearer" or classify(credential).kind is not TokenKind.JWS:
             problems.append(f"{request.method} {request.url}: not 'Bearer <JWT>'")
+        elif credential != credential.strip() or classify(credential).findings:
+            problems.append(f"{request.method} {request.url}: the JWT is wrapped in junk")
     if problems:
         return failed("; ".join(problems[:5]))
     return passed(f"{len(captured.requests)} request(s), each with Authorization: Bearer <JWT>")

@@ -1,0 +1,136 @@
+"""Each defect is caught by the scenario meant for it and by no unrelated one."""
+
+import httpx
+import pytest
+
+from authcheck.engine.catalogue import Scenario
+from authcheck.engine.results import RunReport, Status
+from authcheck.engine.runner import Runner, RunOptions
+from authcheck.engine.source import ControlSource
+from authcheck.issuer import TestIssuer
+from authcheck.serve import ThreadedUvicorn
+from tests.broken_backends.app import DEFECTS, build_app
+
+REJECTIONS = {
+    "edge.alg-none",
+    "edge.embedded-key",
+    "edge.expired",
+    "edge.foreign-key-same-kid",
+    "edge.foreign-provider",
+    "edge.hs256-confusion",
+    "edge.malformed",
+    "edge.missing-claims",
+    "edge.not-yet-valid",
+    "edge.session-token",
+    "edge.signature-stripped",
+    "edge.tampered",
+    "edge.wrong-audience",
+    "edge.wrong-issuer",
+}
+
+CAUGHT_BY = {
+    "no-exp-check": {"edge.expired"},
+    "no-expiry-message": {"edge.expired"},
+    "alg-none-accepted": {"edge.alg-none"},
+    "no-signature-check": {
+        "edge.tampered",
+        "edge.signature-stripped",
+        "edge.foreign-key-same-kid",
+        "edge.embedded-key",
+    },
+    "hs256-public-key": {"edge.hs256-confusion"},
+    "follows-jku": {"edge.embedded-key"},
+    "trusts-jwk-header": {"edge.embedded-key"},
+    "no-iss-check": {"edge.wrong-issuer"},
+    "no-aud-check": {"edge.wrong-audience"},
+    "no-nbf-check": {"edge.not-yet-valid"},
+    "sub-optional": {"edge.missing-claims"},
+    "accepts-session-ids": {"edge.session-token"},
+    "crash-on-malformed": {"edge.malformed", "edge.session-token"},
+    "forbidden-for-invalid": REJECTIONS,
+    "jwks-per-request": {"sc002.local-validation"},
+    # Rotation runs first, so a backend that never refetches refuses every later token too.
+    "no-kid-refetch": {
+        "edge.key-rotation",
+        "us1.list-own-tasks",
+        "us1.create-task",
+        "us1.crud-roundtrip",
+        "us3.jwks-verification",
+        "us3.cross-user-denied",
+        "sc002.local-validation",
+    },
+    "outage-500": {"edge.jwks-unavailable"},
+    "list-leaks": {"us1.list-own-tasks", "us3.jwks-verification"},
+    "no-path-check": {"us3.cross-user-denied"},
+    "no-owner-check": {"us3.cross-user-denied"},
+    "update-not-saved": {"us1.crud-roundtrip"},
+}
+
+
+def run(source: ControlSource, scenarios: tuple[Scenario, ...], *defects: str) -> RunReport:
+    with ThreadedUvicorn(build_app(source.control.base_url, frozenset(defects))) as backend:
+        # a running backend has its keys already: one authenticated call warms it up
+        user = source.users[0]
+        warm = httpx.get(
+            f"{backend.url}/api/{user.id}/tasks",
+            headers={"Authorization": f"Bearer {source.valid_token(user)}"},
+        )
+        assert warm.status_code == 200
+        return Runner(source, RunOptions(target=backend.url)).run(scenarios)
+
+
+def failed_ids(report: RunReport) -> set[str]:
+    assert not [r for r in report.results if r.status is Status.ERROR], report
+    return {r.id for r in report.results if r.status is Status.FAILED}
+
+
+def test_every_defect_has_an_expectation() -> None:
+    assert set(CAUGHT_BY) | {"slow-reject"} == DEFECTS
+
+
+def test_the_good_backend_fails_nothing(
+    source: ControlSource, catalogue: tuple[Scenario, ...]
+) -> None:
+    report = run(source, catalogue)
+    assert failed_ids(report) == set()
+    statuses = {r.id: r.status for r in report.results}
+    assert statuses["edge.deleted-user"] is Status.WARNED
+    assert statuses["us2.bearer-header"] is Status.SKIPPED
+    assert sum(s is Status.PASSED for s in statuses.values()) == len(catalogue) - 2
+
+
+@pytest.mark.parametrize("defect", sorted(CAUGHT_BY))
+def test_defect_is_caught_by_its_scenarios_only(
+    source: ControlSource, catalogue: tuple[Scenario, ...], defect: str
+) -> None:
+    assert failed_ids(run(source, catalogue, defect)) == CAUGHT_BY[defect]
+
+
+def test_a_slow_refusal_fails_the_latency_scenario(
+    source: ControlSource, catalogue: tuple[Scenario, ...]
+) -> None:
+    latency = next(s for s in catalogue if s.id == "sc005.reject-latency")
+    few = latency.model_copy(update={"calls": 4})
+    report = run(source, (few,), "slow-reject")
+    (result,) = report.results
+    assert result.status is Status.FAILED
+    assert result.details["p95_ms"] >= 500
+    assert "p95" in result.reason
+
+
+def test_failures_say_what_to_change(
+    source: ControlSource, catalogue: tuple[Scenario, ...]
+) -> None:
+    report = run(source, catalogue, "alg-none-accepted")
+    (result,) = [r for r in report.results if r.status is Status.FAILED]
+    assert "got 200" in result.reason and "alg none" in result.reason
+    assert "algorithms=" in result.advice
+    assert all(r.authorization is None or "redacted" in r.authorization for r in result.requests)
+
+
+def test_jku_is_reported_when_fetched(
+    issuer: TestIssuer, source: ControlSource, catalogue: tuple[Scenario, ...], http: httpx.Client
+) -> None:
+    embedded = tuple(s for s in catalogue if s.id == "edge.embedded-key")
+    (result,) = run(source, embedded, "follows-jku").results
+    assert "fetched the jku URL" in result.reason
