@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import httpx
 import typer
@@ -34,16 +35,26 @@ def _backend_from_dashboard(frontend_url: str) -> str:
     return backend
 
 
+def capture_origin(report: CaptureReport) -> str:
+    requests = report.capture.requests
+    if not requests:
+        return "the backend"
+    parts = urlsplit(requests[0].url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _render(report: CaptureReport, console: Console) -> None:
     capture = report.capture
-    table = Table(title="Requests from the page to the backend", title_justify="left")
+    title = f"Requests from the page to {capture_origin(report)}"
+    table = Table(title=escape(title), title_justify="left")
     for column in ("request", "status", "Authorization", "what it is"):
         table.add_column(column, overflow="fold")
     for sent in report.sent:
         req = sent.request
         auth = sent.to_dict()["authorization"] or "—"
         status = str(req.status) if req.status is not None else "no answer"
-        table.add_row(escape(f"{req.method} {req.url}"), status, escape(auth), escape(sent.summary))
+        path = urlsplit(req.url).path or "/"
+        table.add_row(escape(f"{req.method} {path}"), status, escape(auth), escape(sent.summary))
     if report.sent:
         console.print(table)
     if report.client_token is not None:
@@ -52,11 +63,12 @@ def _render(report: CaptureReport, console: Console) -> None:
         console.print(f"  note: {escape(note)}")
     if capture.error:
         console.print(f"  capture error: {escape(capture.error)}")
-    for label, path in (("screenshot", capture.screenshot), ("console log", capture.console_log)):
-        if path is not None:
-            console.print(f"  {label}: {path}")
+    for label, saved in (("screenshot", capture.screenshot), ("console log", capture.console_log)):
+        if saved is not None:
+            console.print(f"  {label}: {saved}")
     style = "green" if report.ok else "red"
-    console.print(f"[{style}]{report.verdict.value}[/{style}]: {escape(report.message)}")
+    verdict = f"[{style}]{report.verdict.value}[/{style}]: {escape(report.message)}"
+    console.print(verdict, soft_wrap=True)  # one line, whole, for pasting into an issue
 
 
 def capture(

@@ -13,7 +13,7 @@ from typing import Any
 
 from authcheck.core.classify import TokenKind, classify
 from authcheck.core.fetch import JwksFetcher
-from authcheck.core.redact import redact_authorization, redact_token
+from authcheck.core.redact import redact_authorization
 from authcheck.core.verify import VerifyPolicy, VerifyResult
 from authcheck.engine.browser import CapturedRequest, CaptureResult
 
@@ -48,8 +48,9 @@ class SentCredential:
     request: CapturedRequest
     verdict: Verdict
     kind: TokenKind | None
-    summary: str  # one line a person can act on
+    summary: str  # what it is, short: "JWT (EdDSA, kid abc…) valid for sub u1"
     verification: VerifyResult | None = None
+    advice: str | None = None  # what to change, when it is wrong
 
     def to_dict(self) -> dict[str, Any]:
         auth = self.request.authorization
@@ -61,6 +62,7 @@ class SentCredential:
             "verdict": self.verdict.value,
             "kind": self.kind.value if self.kind else None,
             "summary": self.summary,
+            "advice": self.advice,
             "findings": [f.to_dict() for f in self.verification.findings]
             if self.verification
             else [],
@@ -111,7 +113,7 @@ class _Inspector:
         header = request.authorization
         if not header or not header.strip():
             return SentCredential(
-                request, Verdict.MISSING_HEADER, None, f"no Authorization header: {_TAKE_JWT}"
+                request, Verdict.MISSING_HEADER, None, "no Authorization header", advice=_TAKE_JWT
             )
         scheme, _, value = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
@@ -120,7 +122,8 @@ class _Inspector:
                 request,
                 Verdict.WRONG_SCHEME,
                 None,
-                f"Authorization is {shown!r}, not 'Bearer <JWT>': {_TAKE_JWT}",
+                f"Authorization is {shown!r}, not 'Bearer <JWT>'",
+                advice=_TAKE_JWT,
             )
         return self.token(request, value.strip())
 
@@ -132,11 +135,16 @@ class _Inspector:
                 request,
                 Verdict.SESSION_TOKEN,
                 found.kind,
-                f"the Better Auth {what} ({redact_token(value)}), not a JWT: {_TAKE_JWT}",
+                f"the Better Auth {what}, not a JWT",
+                advice=_TAKE_JWT,
             )
         if found.kind is not TokenKind.JWS or found.token is None:
             return SentCredential(
-                request, Verdict.NOT_JWT, found.kind, f"not a JWT ({found.kind.value}): {_TAKE_JWT}"
+                request,
+                Verdict.NOT_JWT,
+                found.kind,
+                f"not a JWT ({found.kind.value})",
+                advice=_TAKE_JWT,
             )
         result = self.verify(found.token)
         header = result.header or {}
@@ -153,7 +161,12 @@ class _Inspector:
         first = result.findings[0] if result.findings else None
         why = f"{first.code}: {first.message}" if first else "does not verify"
         return SentCredential(
-            request, Verdict.JWT_INVALID, found.kind, f"{described} invalid — {why}", result
+            request,
+            Verdict.JWT_INVALID,
+            found.kind,
+            f"{described} invalid — {why}",
+            result,
+            advice=first.hint if first else None,
         )
 
 
@@ -180,5 +193,7 @@ def inspect_capture(
     if worst.verdict is Verdict.JWT_VALID:
         message = f"the frontend sends a valid Better Auth JWT on all {len(sent)} backend requests"
     else:
-        message = f"{counted} of {len(sent)} backend requests: {worst.summary}"
+        message = f"{counted} of {len(sent)} backend requests carry {worst.summary}"
+        if worst.advice:
+            message += f": {worst.advice}"
     return CaptureReport(capture, sent, worst.verdict, message, client)
