@@ -1,0 +1,199 @@
+"""The reference backend under load (Debian's ``wrk`` on loopback, uvicorn subprocesses).
+
+One run reports, for ``GET /api/{user}/tasks`` (10 tasks) with a Better-Auth-shaped EdDSA JWT:
+- requests/s, p50 and p99 with verification on, against the same app with verification
+  switched off (target: ≥ 0.85× the throughput);
+- p99 of 401 answers for a tampered token on one connection, so the figure is the time to
+  answer, not time queued behind other requests (the spec allows 500 ms; target < 10 ms);
+- a naive variant that builds a ``PyJWKClient`` per request, as many public backends do.
+
+``.venv/bin/python -m bench.bench_backend`` (``BENCH_SECONDS`` sets each measurement's length).
+The app variants are uvicorn factories in this module: ``bench.bench_backend:noverify_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.security import HTTPAuthorizationCredentials
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from authcheck.serve import LOOPBACK, ManagedProcess, ThreadedUvicorn, free_port
+from bench.common import BASE, better_auth_token
+from reference_backend.api.deps import bearer, get_current_user
+from reference_backend.core.security import Principal
+from reference_backend.main import create_app
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = 8
+ROUNDS = 2
+
+
+# --- the app variants (uvicorn factories, run in the server subprocesses) ---------------------
+
+
+def _variant(verify: Any) -> FastAPI:
+    app = create_app()
+
+    def current_user(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal:  # sync like the real one, so both pay the same thread-pool hop
+        if credentials is None:
+            raise HTTPException(401)
+        claims = verify(credentials.credentials, app)
+        return Principal(claims["sub"], claims, datetime.fromtimestamp(claims["exp"], UTC))
+
+    app.dependency_overrides[get_current_user] = current_user
+    return app
+
+
+def noverify_app() -> FastAPI:
+    """The same app, trusting the token's payload without checking anything."""
+    import jwt
+
+    return _variant(lambda token, _app: jwt.decode(token, options={"verify_signature": False}))
+
+
+def naive_app() -> FastAPI:
+    """Verification with a new PyJWKClient per request: one JWKS download per request."""
+    import jwt
+
+    def verify(token: str, app: FastAPI) -> Any:
+        settings = app.state.settings
+        key = jwt.PyJWKClient(settings.jwks_url).get_signing_key_from_jwt(token)
+        return jwt.decode(
+            token, key, algorithms=["EdDSA"], issuer=settings.issuer, audience=settings.audience
+        )
+
+    return _variant(verify)
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+
+
+def wrk(url: str, token: str, seconds: int = SECONDS, connections: int = CONNECTIONS) -> Load:
+    out = subprocess.run(  # noqa: S603 - our own argv
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s",
+         "-H", f"Authorization: Bearer {token}", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return Load(
+        rps, _percentile(out, "50"), _percentile(out, "99"), int(non_2xx.group(1)) if non_2xx else 0
+    )
+
+
+def _percentile(out: str, pct: str) -> float:
+    value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _jwks_server(jwk: dict[str, Any]) -> ThreadedUvicorn:
+    async def jwks(_request: Request) -> JSONResponse:
+        return JSONResponse({"keys": [jwk]})
+
+    return ThreadedUvicorn(Starlette(routes=[Route("/api/auth/jwks", jwks)]))
+
+
+def _backend(argv: list[str], env: dict[str, str], port: int, log: Path) -> ManagedProcess:
+    url = f"http://{LOOPBACK}:{port}/health"
+    return ManagedProcess(argv, ready_url=url, name=argv[-1], env=env, log_path=log)
+
+
+def _median(loads: list[Load]) -> Load:
+    return Load(
+        statistics.median(x.rps for x in loads),
+        statistics.median(x.p50_ms for x in loads),
+        statistics.median(x.p99_ms for x in loads),
+        sum(x.non_2xx for x in loads),
+    )
+
+
+def main() -> None:
+    token, _, jwk = better_auth_token("EdDSA")
+    head, payload, signature = token.split(".")
+    tampered = f"{head}.{payload}.{signature[:-6]}AAAAAA"
+    sub = "Qm3kX9vL2pR7tY4wZ8nB1cD5"
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+        jwks = stack.enter_context(_jwks_server(jwk))
+        root = str(Path(__file__).parents[1])
+        base_env = {"BETTER_AUTH_URL": BASE, "JWKS_URL": f"{jwks.url}/api/auth/jwks",
+                    "JWT_ALGORITHMS": "EdDSA", "PYTHONPATH": root}  # fmt: skip
+        py = sys.executable
+        variants = {
+            "verified": [py, "-m", "reference_backend", "--log-level", "warning", "--port"],
+            "unverified": [py, "-m", "uvicorn", "--factory", "--no-access-log", "--log-level",
+                           "warning", "bench.bench_backend:noverify_app", "--port"],
+            "naive": [py, "-m", "uvicorn", "--factory", "--no-access-log", "--log-level",
+                      "warning", "bench.bench_backend:naive_app", "--port"],
+        }  # fmt: skip
+        urls = {}
+        for name, argv in variants.items():
+            port = free_port()
+            env = {**base_env, "DATABASE_URL": f"sqlite:///{tmp}/{name}.db"}
+            stack.enter_context(_backend([*argv, str(port)], env, port, Path(tmp, f"{name}.log")))
+            urls[name] = f"http://{LOOPBACK}:{port}/api/{sub}/tasks"
+            with httpx.Client(headers={"Authorization": f"Bearer {token}"}) as client:
+                for n in range(10):
+                    created = client.post(urls[name], json={"title": f"task {n}"})
+                    assert created.status_code == 201, (name, created.text)
+            wrk(urls[name], token, seconds=2)  # warm-up
+        results: dict[str, list[Load]] = {name: [] for name in (*variants, "401", "200, 1 conn")}
+        for _ in range(ROUNDS):
+            for name in ("verified", "unverified"):
+                results[name].append(wrk(urls[name], token))
+            # Latency (not throughput) of answers: one connection, so no queueing in the figure.
+            results["401"].append(wrk(urls["verified"], tampered, connections=1))
+            results["200, 1 conn"].append(wrk(urls["verified"], token, connections=1))
+        results["naive"].append(wrk(urls["naive"], token))
+    report({name: _median(loads) for name, loads in results.items()})
+
+
+def report(r: dict[str, Load]) -> None:
+    base = r["unverified"].rps
+    print(f"GET /api/<user>/tasks (10 tasks), EdDSA, wrk -c{CONNECTIONS}, {SECONDS} s x {ROUNDS}")
+    print(f"{'variant':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs off':>7} {'non-2xx':>8}")
+    rows = [
+        ("verification off", r["unverified"]),
+        ("verified (cached JWKS)", r["verified"]),
+        ("naive: PyJWKClient/request", r["naive"]),
+    ]
+    latency = [("verified 200, -c1", r["200, 1 conn"]), ("401 tampered token, -c1", r["401"])]
+    for label, load in rows:
+        print(f"{label:28} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} "
+              f"{load.rps / base:6.2f}x {load.non_2xx:8d}")  # fmt: skip
+    for label, load in latency:
+        print(f"{label:28} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} {'':>7} "
+              f"{load.non_2xx:8d}")  # fmt: skip
+    ratio = r["verified"].rps / base
+    print(f"verified / off = {ratio:.2f}x (target >= 0.85): {'PASS' if ratio >= 0.85 else 'MISS'}")
+    p99 = r["401"].p99_ms
+    print(f"401 p99 = {p99:.2f} ms (target < 10 ms): {'PASS' if p99 < 10 else 'MISS'}")
+
+
+if __name__ == "__main__":
+    main()
