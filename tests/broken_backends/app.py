@@ -91,7 +91,11 @@ class Keys:
             return self.keys.get(kid)
 
 
-def build_app(issuer_url: str, defects: frozenset[str] = frozenset()) -> FastAPI:
+def build_app(
+    issuer_url: str, defects: frozenset[str] = frozenset(), *, flat: bool = False
+) -> FastAPI:
+    """``flat`` also serves ``/api/tasks`` (no user id in the path; the list wrapped in
+    ``{"items": [...]}``) like many real backends."""
     unknown = set(defects) - DEFECTS
     assert not unknown, unknown
     app = FastAPI()
@@ -235,6 +239,33 @@ def build_app(issuer_url: str, defects: frozenset[str] = frozenset()) -> FastAPI
         with lock:
             tasks.pop(task_id, None)
         return Response(status_code=204)
+
+    if flat:
+
+        @app.get("/api/tasks")
+        def flat_list(sub: User) -> dict[str, Any]:
+            items = list_tasks(sub, sub)
+            return {"items": items, "count": len(items)}
+
+        @app.post("/api/tasks", status_code=201)
+        def flat_create(body: TaskIn, sub: User) -> dict[str, Any]:
+            return create(sub, body, sub)
+
+        @app.get("/api/tasks/{task_id}")
+        def flat_get(task_id: str, sub: User) -> dict[str, Any]:
+            return own_task(task_id, sub)
+
+        @app.put("/api/tasks/{task_id}")
+        def flat_update(task_id: str, body: TaskChange, sub: User) -> dict[str, Any]:
+            return update(sub, task_id, body, sub)
+
+        @app.patch("/api/tasks/{task_id}/complete")
+        def flat_complete(task_id: str, sub: User) -> dict[str, Any]:
+            return complete(sub, task_id, sub)
+
+        @app.delete("/api/tasks/{task_id}", status_code=204)
+        def flat_delete(task_id: str, sub: User) -> Response:
+            return delete(sub, task_id, sub)
 
     return app
 
