@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from authcheck.cli import frontend
 from authcheck.errors import ExitStatus
+from authcheck.serve import free_port, wait_until_up
 
 
 def app() -> typer.Typer:
@@ -34,3 +41,27 @@ def test_missing_node_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == ExitStatus.UNREACHABLE
     assert "node is not installed" in result.output
     assert "apt-get install -y nodejs npm" in result.output
+
+
+@pytest.mark.node
+def test_serve_starts_real_better_auth_and_stops_it_on_ctrl_c(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cli = subprocess.Popen(  # the real command, as a user runs it
+        [sys.executable, "-m", "authcheck", "frontend", "serve", "--port", str(port), "--control"],
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "serve.log").open("wb"),
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"{url}/config.json", process=cli, name="authcheck frontend serve")
+        assert httpx.get(f"{url}/__authcheck/info").json()["kind"] == "better-auth"
+        assert httpx.get(f"{url}/api/auth/jwks").json()["keys"][0]["alg"] == "EdDSA"
+        cli.send_signal(signal.SIGINT)
+        assert cli.wait(timeout=30) == 0
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    with pytest.raises(httpx.TransportError):  # the Node server went with it
+        httpx.get(f"{url}/config.json", timeout=2)
+    assert "Better Auth frontend at" in (tmp_path / "serve.log").read_text()
