@@ -1,0 +1,120 @@
+from pathlib import Path
+
+import pytest
+
+from authcheck.engine.catalogue import (
+    CheckKind,
+    default_catalogue_dir,
+    json_schema_text,
+    load_catalogue,
+    select,
+)
+from authcheck.engine.checks import CHECKS
+from authcheck.errors import BadInputError
+
+# The issue's table: id → the spec ids it proves.
+TABLE = {
+    "us1.list-own-tasks": ["US1-1", "SC-001", "SC-003"],
+    "us1.create-task": ["US1-2", "FR-004"],
+    "us1.crud-roundtrip": ["SC-003"],
+    "us2.token-format": ["US2-1", "FR-001", "FR-010"],
+    "us2.bearer-header": ["US2-2", "FR-002"],
+    "us3.jwks-verification": ["US3-1", "FR-003", "SC-004"],
+    "us3.cross-user-denied": ["US3-2", "FR-005", "SC-006"],
+    "edge.expired": ["FR-006", "FR-008"],
+    "edge.malformed": ["FR-006"],
+    "edge.tampered": ["FR-006"],
+    "edge.signature-stripped": ["FR-006"],
+    "edge.alg-none": ["FR-010"],
+    "edge.hs256-confusion": ["FR-010"],
+    "edge.foreign-provider": ["edge: other providers"],
+    "edge.foreign-key-same-kid": ["FR-003"],
+    "edge.embedded-key": ["FR-003"],
+    "edge.wrong-issuer": ["FR-009"],
+    "edge.wrong-audience": ["FR-009"],
+    "edge.missing-claims": ["FR-004"],
+    "edge.not-yet-valid": ["FR-006"],
+    "edge.session-token": ["FR-001"],
+    "edge.no-credentials": ["FR-006"],
+    "edge.key-rotation": ["FR-003"],
+    "edge.jwks-unavailable": ["edge: JWKS down"],
+    "edge.deleted-user": ["edge: deleted user"],
+    "sc002.local-validation": ["FR-007", "SC-002"],
+    "sc005.reject-latency": ["SC-005"],
+}
+
+GOOD = 'id = "edge.x"\ntitle = "t"\nproves = ["FR-006"]\ncheck = "reject"\nadvice = "a"\n'
+
+
+def test_every_id_of_the_issue_is_there_with_its_spec_ids() -> None:
+    catalogue = {s.id: s for s in load_catalogue()}
+    assert set(TABLE) <= set(catalogue)
+    for scenario_id, proves in TABLE.items():
+        assert catalogue[scenario_id].proves == proves, scenario_id
+
+
+def test_published_schema_is_up_to_date() -> None:
+    published = (default_catalogue_dir() / "schema.json").read_text(encoding="utf-8")
+    assert published == json_schema_text(), "regenerate scenarios/schema.json"
+
+
+def test_every_check_kind_is_implemented() -> None:
+    assert set(CHECKS) == set(CheckKind)
+
+
+def test_reject_scenarios_have_probes() -> None:
+    for scenario in load_catalogue():
+        assert (scenario.check is CheckKind.REJECT) == bool(scenario.probes), scenario.id
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (GOOD + "colour = 1\n", "field colour"),
+        (GOOD.replace('check = "reject"', 'check = "guess"'), "field check"),
+        (GOOD + 'needs = ["telepathy"]\n', "field needs[0]"),
+        (GOOD + '[[probes]]\nname = "p"\n', "field probes[0]"),
+        (
+            GOOD + '[[probes]]\nname = "p"\nderive = "session-id"\nno_authorization = true\n',
+            "exactly one of",
+        ),
+        (
+            GOOD + '[[probes]]\nname = "p"\nmint = { signer = "me" }\n',
+            "field probes[0].mint.signer",
+        ),
+        (GOOD + "[expect]\nstatuses = [401]\n", "field expect.statuses"),
+        (GOOD.replace('proves = ["FR-006"]', "proves = []"), "field proves"),
+        ("id = ", "not valid TOML"),
+    ],
+)
+def test_loader_is_strict_and_names_file_and_field(tmp_path: Path, text: str, words: str) -> None:
+    (tmp_path / "edge.x.toml").write_text(text)
+    with pytest.raises(BadInputError) as caught:
+        load_catalogue(tmp_path)
+    assert str(tmp_path / "edge.x.toml") in caught.value.message
+    assert words in caught.value.message
+
+
+def test_id_must_match_file_name(tmp_path: Path) -> None:
+    (tmp_path / "edge.y.toml").write_text(GOOD)
+    with pytest.raises(BadInputError, match="must match the file name"):
+        load_catalogue(tmp_path)
+
+
+def test_empty_directory_is_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(BadInputError, match="no \\*.toml"):
+        load_catalogue(tmp_path)
+
+
+def test_select_and_skip_by_id_or_glob() -> None:
+    catalogue = load_catalogue()
+    assert {s.id for s in select(catalogue, ["us1.*"])} == {
+        "us1.list-own-tasks",
+        "us1.create-task",
+        "us1.crud-roundtrip",
+    }
+    edges = select(catalogue, ["edge.*"], ["edge.key-rotation", "edge.jwks-*"])
+    assert all(s.id.startswith("edge.") for s in edges)
+    assert not {"edge.key-rotation", "edge.jwks-unavailable"} & {s.id for s in edges}
+    with pytest.raises(BadInputError, match="matches no scenario"):
+        select(catalogue, ["nope.*"])
