@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,9 +89,15 @@ class RecordingCapture:
 
 
 def backend_process(
-    frontend_url: str, backend_port: int, alg: str, database: Path, log_path: Path
+    frontend_url: str,
+    backend_port: int,
+    alg: str,
+    database: Path,
+    log_path: Path | None,
+    overrides: Mapping[str, str] | None = None,
 ) -> ManagedProcess:
-    """The reference backend, every setting explicit so the caller's environment cannot leak."""
+    """The reference backend, every setting explicit so the caller's environment cannot leak;
+    ``overrides`` replaces some (a misconfigured backend for `authcheck doctor`'s tests)."""
     backend_url = f"http://{LOOPBACK}:{backend_port}"
     return ManagedProcess(
         [sys.executable, "-m", "reference_backend", "--host", LOOPBACK]
@@ -106,6 +112,7 @@ def backend_process(
             "JWT_ALGORITHMS": alg,
             "CORS_ORIGINS": frontend_url,
             "DATABASE_URL": f"sqlite:///{database}",
+            **(overrides or {}),
         },
         log_path=log_path,
     )

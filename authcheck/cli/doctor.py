@@ -1,9 +1,69 @@
-"""`authcheck doctor` (not built yet)."""
+"""`authcheck doctor`: why does the backend answer 401 to a Better Auth token?"""
 
 from __future__ import annotations
 
+import os
+import time
+from typing import Annotated
+
 import typer
+
+from authcheck.cli.decode import TOKEN_HELP
+from authcheck.errors import BadInputError, ExitStatus
+
+
+def _credentials() -> tuple[str, str] | None:
+    email, password = os.environ.get("AUTHCHECK_EMAIL"), os.environ.get("AUTHCHECK_PASSWORD")
+    if email and password:
+        return email, password
+    if email or password:
+        raise BadInputError("set both AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD, or neither")
+    return None
+
+
+def doctor(
+    better_auth_url: Annotated[
+        str, typer.Option(help="Better Auth base URL (BETTER_AUTH_URL): JWKS, iss and aud.")
+    ],
+    backend_url: Annotated[str, typer.Option(help="The backend that answers 401.")],
+    token: Annotated[
+        str | None,
+        typer.Option(
+            help=TOKEN_HELP + " Default: sign in (AUTHCHECK_EMAIL/AUTHCHECK_PASSWORD) or sign "
+            "up a fresh user and take /api/auth/token."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")] = False,
+    timeout: Annotated[float, typer.Option(min=0.5, max=120, help="HTTP timeout (s).")] = 10.0,
+) -> None:
+    """Why do I get 401? Check the JWKS, take or obtain a token, verify it, call the backend
+    (GET /api/me, GET /api/{sub}/tasks) and print a ranked diagnosis with the setting to change
+    on each side. Exit 0 the backend accepts the token, 1 findings, 2 bad input, 3 unreachable."""
+    import httpx
+
+    from authcheck.cli.token_common import fail, print_json, stdin_bytes, stdout_console
+    from authcheck.core.inputs import read_token
+    from authcheck.doctor import run_doctor
+    from authcheck.errors import AuthcheckError
+
+    try:
+        raw = None if token is None else read_token(token, stdin_bytes())
+        credentials = _credentials() if raw is None else None
+        with httpx.Client(timeout=timeout) as client:
+            report = run_doctor(
+                better_auth_url, backend_url, token=raw, credentials=credentials, client=client
+            )
+    except AuthcheckError as exc:
+        fail("doctor", exc, as_json=as_json)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        from authcheck.report.doctor_text import render_doctor
+
+        render_doctor(stdout_console(), report, time.time())
+    raise typer.Exit(int(ExitStatus.OK if report.accepted else ExitStatus.FINDINGS))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's command(s) to the app."""
+    """Add `authcheck doctor`."""
+    app.command("doctor")(doctor)

@@ -1,0 +1,61 @@
+"""Calling the backend with the token and reading its answer (status, WWW-Authenticate, body)."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import quote
+
+import httpx
+
+from authcheck.doctor.model import BackendCall
+from authcheck.doctor.prose import redact_prose as redact_text
+from authcheck.errors import UnreachableError
+
+_DESCRIPTION = re.compile(r'error_description="((?:[^"\\]|\\.)*)"')
+_EXCERPT = 300
+
+
+def error_description(header: str | None) -> str | None:
+    """The RFC 6750 ``error_description`` of a ``WWW-Authenticate`` challenge, if any."""
+    if not header:
+        return None
+    match = _DESCRIPTION.search(header)
+    return redact_text(match.group(1).replace('\\"', '"')) if match else None
+
+
+def _detail(response: httpx.Response) -> str | None:
+    try:
+        data = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return redact_text(text[:_EXCERPT]) if text else None
+    if isinstance(data, dict) and isinstance(data.get("detail"), str):
+        return redact_text(data["detail"])
+    return redact_text(str(data)[:_EXCERPT])
+
+
+def call(client: httpx.Client, backend_url: str, path: str, credential: str) -> BackendCall:
+    """``GET path`` with ``Authorization: Bearer <credential>``; no answer is exit status 3."""
+    url = backend_url.rstrip("/") + path
+    started = time.perf_counter()
+    try:
+        response = client.get(url, headers={"Authorization": f"Bearer {credential}"})
+    except httpx.HTTPError as exc:
+        raise UnreachableError(
+            f"the backend did not answer at {url}: {exc.__class__.__name__}",
+            hint="start the backend or check --backend-url",
+        ) from exc
+    elapsed = round((time.perf_counter() - started) * 1000, 1)
+    return BackendCall(
+        method="GET",
+        path=path,
+        status=response.status_code,
+        elapsed_ms=elapsed,
+        error_description=error_description(response.headers.get("www-authenticate")),
+        detail=None if response.is_success else _detail(response),
+    )
+
+
+def tasks_path(user_id: str) -> str:
+    return f"/api/{quote(user_id, safe='')}/tasks"
