@@ -64,8 +64,22 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def parse_json_object(data: bytes, what: str) -> JsonObject:
-    """Strict UTF-8 JSON object; repeated member names are recorded, never silently merged."""
+class _Repeated(Exception):
+    """A JSON object repeated a member name (the fast decoder bails out to the recording one)."""
+
+
+def _pairs_fast(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(items)
+    if len(value) != len(items):
+        raise _Repeated
+    return value
+
+
+# One shared decoder for the common case (json.loads would build a decoder per call).
+_FAST = json.JSONDecoder(object_pairs_hook=_pairs_fast, parse_constant=_reject_constant)
+
+
+def _loads_recording(text: str) -> tuple[Any, tuple[str, ...]]:
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -76,19 +90,29 @@ def parse_json_object(data: bytes, what: str) -> JsonObject:
             seen[key] = value
         return seen
 
+    value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+    return value, tuple(duplicates)
+
+
+def parse_json_object(data: bytes, what: str) -> JsonObject:
+    """Strict UTF-8 JSON object; repeated member names are recorded, never silently merged."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{what} is not valid UTF-8") from exc
+    duplicates: tuple[str, ...] = ()
     try:
-        value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+        try:
+            value = _FAST.decode(text)
+        except _Repeated:
+            value, duplicates = _loads_recording(text)
     except RecursionError as exc:
         raise ValueError(f"{what} JSON is nested too deeply") from exc
     except ValueError as exc:  # JSONDecodeError, int digit limit, NaN/Infinity
         raise ValueError(f"{what} is not valid JSON ({exc})") from exc
     if not isinstance(value, dict):
         raise ValueError(f"{what} is JSON {type(value).__name__}, not an object")
-    return JsonObject(value, tuple(duplicates))
+    return JsonObject(value, duplicates)
 
 
 def split_compact(token: str, max_bytes: int = MAX_TOKEN_BYTES) -> list[str]:
@@ -115,24 +139,29 @@ def split_compact(token: str, max_bytes: int = MAX_TOKEN_BYTES) -> list[str]:
     return parts
 
 
-def _segment(part: str, name: str) -> bytes:
+def _segment(part: str, name: str, checked: bool = False) -> bytes:
     try:
-        return b64url_decode(part)
+        return b64url_decode(part, alphabet_checked=checked)
     except Base64Error as exc:
         raise DecodeError(finding("token.malformed", f"the {name} part: {exc}")) from exc
 
 
 def decode_unverified(
-    token: str, *, max_bytes: int = MAX_TOKEN_BYTES, require_claims: bool = True
+    token: str,
+    *,
+    max_bytes: int = MAX_TOKEN_BYTES,
+    require_claims: bool = True,
+    alphabet_checked: bool = False,
 ) -> DecodedToken:
     """Split and decode a compact JWS. Never verifies anything; never returns the signature text.
 
     ``require_claims=False`` accepts any payload bytes (plain JWS, as in test vectors).
+    ``alphabet_checked`` says the caller already matched ``[A-Za-z0-9_-.]`` on the whole token.
     """
     header_b64, payload_b64, signature_b64 = split_compact(token, max_bytes)
-    header_bytes = _segment(header_b64, "header")
-    payload = _segment(payload_b64, "payload")
-    signature = _segment(signature_b64, "signature")
+    header_bytes = _segment(header_b64, "header", alphabet_checked)
+    payload = _segment(payload_b64, "payload", alphabet_checked)
+    signature = _segment(signature_b64, "signature", alphabet_checked)
     try:
         header = parse_json_object(header_bytes, "the header")
     except ValueError as exc:

@@ -14,7 +14,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from authcheck.core import hints
 from authcheck.core.classify import TokenKind, classify
@@ -44,8 +45,9 @@ class Status(StrEnum):
     SKIP = "skip"
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
+class CheckResult(NamedTuple):
+    """One check's outcome (a NamedTuple: immutable and cheap, verify builds ~17 per token)."""
+
     name: str
     status: Status
     evidence: str
@@ -249,7 +251,8 @@ def _format(run: _Run, token: str, max_bytes: int, jws_only: bool) -> DecodedTok
         run.fail("format", finding("token.not-jwt", f"the token is {type(token).__name__}"))
         return None
     text = token
-    if len(token) > max_bytes or not _CLEAN.fullmatch(token):
+    clean = len(token) <= max_bytes and _CLEAN.fullmatch(token) is not None
+    if not clean:
         shape = classify(token, max_bytes=max_bytes)
         if shape.kind not in (TokenKind.JWS, TokenKind.COOKIE_CACHE_JWT) or shape.token is None:
             main = next(
@@ -270,7 +273,9 @@ def _format(run: _Run, token: str, max_bytes: int, jws_only: bool) -> DecodedTok
             )
         text = shape.token
     try:
-        decoded = decode_unverified(text, max_bytes=max_bytes, require_claims=False)
+        decoded = decode_unverified(
+            text, max_bytes=max_bytes, require_claims=False, alphabet_checked=clean
+        )
     except DecodeError as exc:
         run.fail("format", exc.finding)
         return None
@@ -305,7 +310,7 @@ def _header_and_alg(run: _Run, decoded: DecodedToken, allowed: Sequence[str]) ->
                 "Only keys from the configured JWKS are trusted; jku/x5u are never fetched.",
             )
         )
-    if str(header.get("cty", "")).upper() == "JWT":
+    if "cty" in header and str(header["cty"]).upper() == "JWT":
         problems.append(finding("header.crit", "cty JWT: a nested JWT is not accepted"))
     typ = header.get("typ")
     if problems:
@@ -338,10 +343,7 @@ def _algorithm(run: _Run, alg: Any, allowed: Sequence[str]) -> str | None:
             ),
         )
         return None
-    permitted = set(allowed)
-    if permitted & {"EdDSA", "Ed25519"}:
-        permitted |= {"EdDSA", "Ed25519"}
-    if alg not in permitted or alg not in ALG_KEY:
+    if alg not in _permitted(tuple(allowed)) or alg not in ALG_KEY:
         run.fail(
             "algorithm",
             finding("header.alg-not-allowed", _alg_message(alg, allowed), _alg_hint(alg)),
@@ -349,6 +351,15 @@ def _algorithm(run: _Run, alg: Any, allowed: Sequence[str]) -> str | None:
         return None
     run.ok("algorithm", f"{alg} is in the allow-list")
     return alg
+
+
+@lru_cache(maxsize=64)
+def _permitted(allowed: tuple[str, ...]) -> frozenset[str]:
+    """The allow-list, with EdDSA and RFC 9864's Ed25519 as two spellings of one algorithm."""
+    permitted = set(allowed)
+    if permitted & {"EdDSA", "Ed25519"}:
+        permitted |= {"EdDSA", "Ed25519"}
+    return frozenset(permitted)
 
 
 def _alg_message(alg: str, allowed: Sequence[str]) -> str:
@@ -606,7 +617,8 @@ def _skew_note(skew: float | None) -> str:
 def _times(
     run: _Run, claims: dict[str, Any], leeway: float, now: float, skew: float | None
 ) -> None:
-    exp, nbf, iat = (_number(claims.get(name)) for name in _NUMERIC)
+    exp, nbf = _number(claims.get("exp")), _number(claims.get("nbf"))
+    iat = _number(claims.get("iat"))
     if exp is None:
         run.skip("exp", "no numeric exp")
     elif exp <= now - leeway:
@@ -620,7 +632,7 @@ def _times(
             ),
         )
     else:
-        run.ok("exp", f"{expiry(exp, now)} ({utc(exp)})")
+        run.ok("exp", expiry(exp, now))
     if nbf is None:
         run.skip("nbf", "no nbf")
     elif nbf > now + leeway:
@@ -647,7 +659,7 @@ def _times(
             ),
         )
     else:
-        run.ok("iat", f"issued {duration(now - iat)} ago ({utc(iat)})")
+        run.ok("iat", f"issued {duration(now - iat)} ago")
 
 
 def _issuer(run: _Run, claims: dict[str, Any], issuer: str | None) -> None:
