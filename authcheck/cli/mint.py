@@ -6,6 +6,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from authcheck.cli.scenarios import fail_cleanly
 from authcheck.errors import BadInputError
@@ -63,8 +64,10 @@ def mint(
                     "embed": embed,
                 }
             )
-        except ValueError as exc:
-            raise BadInputError(f"bad mint options: {exc}".splitlines()[0]) from exc
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = "--" + "-".join(str(part) for part in first["loc"]).replace("_", "-")
+            raise BadInputError(f"{where}: {first['msg']}") from exc
         with ControlClient(issuer_url) as control:
             typer.echo(control.mint(request))
 

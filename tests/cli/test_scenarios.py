@@ -1,0 +1,156 @@
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from authcheck.cli.main import app
+from authcheck.issuer import TestIssuer
+from authcheck.serve import ThreadedUvicorn, free_port
+from tests.broken_backends.app import build_app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[TestIssuer]:
+    with TestIssuer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def good(issuer: TestIssuer) -> Iterator[str]:
+    with ThreadedUvicorn(build_app(issuer.url)) as server:
+        yield server.url
+
+
+def test_list_shows_every_scenario() -> None:
+    result = runner.invoke(app, ["scenarios", "list"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "27 scenarios" in result.output
+    assert "edge.hs256-confusion" in result.output and "FR-010" in result.output
+
+
+def test_run_against_a_good_backend_exits_0_with_reports(
+    issuer: TestIssuer, good: str, tmp_path: Path
+) -> None:
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    result = runner.invoke(
+        app,
+        [
+            "scenarios",
+            "run",
+            "--target",
+            good,
+            "--issuer-url",
+            issuer.url,
+            "--report-json",
+            str(report),
+            "--junit",
+            str(junit),
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text())
+    assert data["schema_version"] == 1 and len(data["scenarios"]) == 27
+    assert data["counts"]["failed"] == 0 and data["counts"]["passed"] == 25
+    assert ET.parse(junit).getroot().get("tests") == "27"
+    assert "edge.alg-none" in result.output
+
+
+def test_run_exits_1_when_a_scenario_fails(issuer: TestIssuer) -> None:
+    with ThreadedUvicorn(build_app(issuer.url, frozenset({"no-aud-check"}))) as bad:
+        result = runner.invoke(
+            app,
+            [
+                "scenarios",
+                "run",
+                "--target",
+                bad.url,
+                "--issuer-url",
+                issuer.url,
+                "--select",
+                "edge.wrong-*",
+                "--select",
+                "us1.create-task",
+            ],
+            env={"COLUMNS": "200"},
+        )
+    assert result.exit_code == 1, result.output
+    assert "edge.wrong-audience" in result.output and "failed" in result.output
+    assert "edge.alg-none" not in result.output
+
+
+def test_skip_leaves_scenarios_out(issuer: TestIssuer, good: str, tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    result = runner.invoke(
+        app,
+        [
+            "scenarios",
+            "run",
+            "--target",
+            good,
+            "--issuer-url",
+            issuer.url,
+            "--select",
+            "edge.*",
+            "--skip",
+            "edge.key-*",
+            "--skip",
+            "edge.jwks-unavailable",
+            "--report-json",
+            str(report),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    ids = {s["id"] for s in json.loads(report.read_text())["scenarios"]}
+    assert ids and all(i.startswith("edge.") for i in ids)
+    assert "edge.key-rotation" not in ids and "edge.jwks-unavailable" not in ids
+
+
+def test_unreachable_target_exits_3_with_one_line(issuer: TestIssuer) -> None:
+    target = f"http://127.0.0.1:{free_port()}"
+    result = runner.invoke(
+        app, ["scenarios", "run", "--target", target, "--issuer-url", issuer.url]
+    )
+    assert result.exit_code == 3
+    assert "target not reachable" in result.output
+    assert "Traceback" not in result.output and "edge." not in result.output
+
+
+def test_unreachable_issuer_exits_3(good: str) -> None:
+    issuer_url = f"http://127.0.0.1:{free_port()}"
+    result = runner.invoke(app, ["scenarios", "run", "--target", good, "--issuer-url", issuer_url])
+    assert result.exit_code == 3
+    assert "issuer not reachable" in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ([], "exactly one of --issuer-url or --better-auth-url"),
+        (["--issuer-url", "x", "--better-auth-url", "y"], "exactly one of"),
+        (["--issuer-url", "http://127.0.0.1:9", "--select", "nope"], "matches no scenario"),
+        (["--issuer-url", "http://127.0.0.1:9", "--routes", "/no/such.toml"], "--routes"),
+        (["--better-auth-url", "http://127.0.0.1:9", "--user", "a@b"], "EMAIL:PASSWORD"),
+        (["--issuer-url", "http://127.0.0.1:9", "--report-json", "/no/dir/r.json"], "cannot write"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(good: str, extra: list[str], words: str) -> None:
+    result = runner.invoke(app, ["scenarios", "run", "--target", good, *extra])
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+    assert "Traceback" not in result.output
+
+
+def test_users_from_the_environment_must_be_two(good: str) -> None:
+    result = runner.invoke(
+        app,
+        ["scenarios", "run", "--target", good, "--better-auth-url", "http://127.0.0.1:9"],
+        env={"AUTHCHECK_USERS": "a@example.com:pw1"},
+    )
+    assert result.exit_code == 2
+    assert "exactly two users" in result.output
