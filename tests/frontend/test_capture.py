@@ -15,7 +15,7 @@ from authcheck.core.verify import VerifyPolicy
 from authcheck.errors import ExitStatus
 from authcheck.frontend.capture import Credentials, PlaywrightCapture
 from authcheck.frontend.inspect import CaptureReport, Verdict, inspect_capture
-from authcheck.frontend.selectors import Selectors
+from authcheck.frontend.selectors import Selectors, load_selectors
 from tests.frontend.conftest import PASSWORD, Stack, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.node]
@@ -135,3 +135,29 @@ def test_capture_command_exits_1_on_the_session_token_bug(
     assert result.exit_code == ExitStatus.FINDINGS
     assert "session-token" in result.output
     assert "not a JWT" in result.output
+
+
+def test_selectors_file_drives_another_login_flow(
+    stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = sign_up(stack.frontend, name="Dave")
+    monkeypatch.setenv("AUTHCHECK_EMAIL", user.email)
+    monkeypatch.setenv("AUTHCHECK_PASSWORD", PASSWORD)
+    path = tmp_path / "selectors.toml"
+    path.write_text(
+        'login_path = "/index.html"\n'
+        "signin_email = \"[data-testid='signin-email']\"\n"
+        "signin_password = \"[data-testid='signin-password']\"\n"
+        "signin_submit = 'button:has-text(\"Sign in\")'\n"
+        "signed_in = \"[data-testid='task-list'][data-loaded='true']\"\n"
+        'signup_path = ""\n'
+        'task_title = ""\n'
+        'token_expression = "null"\n'
+    )
+    report = run_capture(
+        stack, tmp_path, credentials=Credentials.from_env(), selectors=load_selectors(path)
+    )
+    assert report.capture.error is None
+    assert [(r.method, r.status) for r in report.capture.requests] == [("GET", 200)]
+    assert report.capture.token_from_client is None
+    assert report.verdict is Verdict.JWT_VALID
