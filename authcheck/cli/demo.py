@@ -80,7 +80,7 @@ def demo(
     from authcheck.engine.results import ProgressEvent
     from authcheck.report.scenario_table import STYLE, scenario_table
 
-    out, err = Console(), Console(stderr=True, highlight=False)
+    out, err = Console(), Console(stderr=True, highlight=False, soft_wrap=True)
 
     def step(message: str) -> None:
         err.print(f"[dim]·[/] {message}")
