@@ -34,7 +34,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from authcheck.serve import LOOPBACK, ManagedProcess, ThreadedUvicorn, free_port
-from bench.common import BASE, better_auth_token
+from bench.common import BASE, better_auth_token, per_call
 from reference_backend.api.deps import bearer, get_current_user
 from reference_backend.core.security import Principal
 from reference_backend.main import create_app
@@ -171,6 +171,35 @@ def main() -> None:
             results["200, 1 conn"].append(wrk(urls["verified"], token, connections=1))
         results["naive"].append(wrk(urls["naive"], token))
     report({name: _median(loads) for name, loads in results.items()})
+    in_process(token, tampered, jwk)
+
+
+def in_process(token: str, tampered: str, jwk: dict[str, Any]) -> None:
+    """The verifier alone, warm, against bare ``jwt.decode`` with a prepared key."""
+    import jwt
+
+    from reference_backend.core.jwks import JWKSCache
+    from reference_backend.core.security import TokenRejected, TokenVerifier
+
+    transport = httpx.MockTransport(lambda _request: httpx.Response(200, json={"keys": [jwk]}))
+    cache = JWKSCache("http://idp.test/jwks", client=httpx.Client(transport=transport))
+    verifier = TokenVerifier(cache, issuer=BASE, audience=BASE, algorithms=["EdDSA"], leeway=30)
+    prepared = jwt.PyJWK(jwk)
+
+    def reject() -> None:
+        try:
+            verifier.verify(tampered)
+        except TokenRejected:
+            pass
+
+    ours = per_call(lambda: verifier.verify(token), 3000)
+    bare = per_call(
+        lambda: jwt.decode(token, prepared, algorithms=["EdDSA"], issuer=BASE, audience=BASE), 3000
+    )
+    print(
+        f"in process: TokenVerifier.verify {ours * 1e6:.0f} us, bare jwt.decode {bare * 1e6:.0f} "
+        f"us ({bare / ours:.2f}x), rejecting a tampered token {per_call(reject, 3000) * 1e6:.0f} us"
+    )
 
 
 def report(r: dict[str, Load]) -> None:
