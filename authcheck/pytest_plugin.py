@@ -1,1 +1,196 @@
-"""pytest plugin: turns the scenario catalogue into tests (see issue 4)."""
+"""pytest plugin: the scenario catalogue as tests, plus token fixtures for your own tests.
+
+``pytest --authcheck-target URL --authcheck-issuer-url URL`` adds one test per scenario
+(``authcheck::<id>``), so ``-k`` and ``--junitxml`` work. The selected scenarios run together,
+concurrently, the first time one of them runs. Without those options the plugin adds nothing;
+it is loaded in every pytest run, so it imports authcheck lazily.
+
+Fixtures: ``authcheck_issuer`` (a running test issuer), and token factories
+``authcheck_valid_token``, ``authcheck_expired_token``, ``authcheck_foreign_token``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from authcheck.engine.catalogue import Scenario
+    from authcheck.engine.results import ScenarioResult
+    from authcheck.issuer import TestIssuer
+
+TokenFactory = Callable[..., str]
+
+_RESULTS = pytest.StashKey[dict[str, "ScenarioResult"]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("authcheck", "authcheck contract scenarios")
+    group.addoption("--authcheck-target", metavar="URL", help="backend to replay scenarios on")
+    group.addoption(
+        "--authcheck-issuer-url", metavar="URL", help="issuer speaking the authcheck control API"
+    )
+    group.addoption(
+        "--authcheck-routes", default="default", help="default, flat or a routes TOML file"
+    )
+    group.addoption("--authcheck-catalogue", metavar="DIR", help="scenario directory")
+
+
+def _enabled(config: pytest.Config) -> bool:
+    return bool(config.getoption("authcheck_target"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _enabled(config) and not config.getoption("authcheck_issuer_url"):
+        raise pytest.UsageError("--authcheck-target needs --authcheck-issuer-url")
+
+
+class ScenarioFailed(Exception):
+    """Raised by a scenario test whose scenario failed; the message is the whole report."""
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        for spec_id in scenario.proves:
+            self.user_properties.append(("proves", spec_id))
+
+    def runtest(self) -> None:
+        result = _results(self.session)[self.scenario.id]
+        status = result.status.value
+        if status == "skipped":
+            pytest.skip(f"{self.scenario.id}: {result.reason}")
+        if status in ("failed", "error"):
+            lines = [f"{status}: {result.reason}"]
+            if result.advice:
+                lines.append(f"what to change: {result.advice}")
+            lines += [
+                f"  {r.method} {r.url} [{r.authorization or 'no Authorization'}] → {r.status}"
+                + (f"  ({r.probe})" if r.probe else "")
+                for r in result.requests[:20]
+            ]
+            raise ScenarioFailed("\n".join(lines))
+        if status == "warned":
+            self.add_report_section("call", "authcheck", f"warning: {result.reason}")
+            self.user_properties.append(("warning", result.reason))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ScenarioFailed):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"authcheck scenario {self.scenario.id}: {self.scenario.title}"
+
+
+class Catalogue(pytest.Collector):
+    def __init__(self, *, scenarios: tuple[Scenario, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenarios = scenarios
+
+    def collect(self) -> list[pytest.Item]:
+        return [ScenarioItem.from_parent(self, name=s.id, scenario=s) for s in self.scenarios]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Add the scenario tests before -k / -m deselection sees the list."""
+    if not _enabled(config):
+        return
+    from authcheck.engine.catalogue import load_catalogue
+    from authcheck.errors import AuthcheckError
+
+    directory = config.getoption("authcheck_catalogue")
+    try:
+        scenarios = load_catalogue(Path(directory) if directory else None)
+    except AuthcheckError as exc:
+        raise pytest.UsageError(exc.message) from exc
+    collector = Catalogue.from_parent(session, name="authcheck", scenarios=scenarios)
+    report = collector.ihook.pytest_make_collect_report(collector=collector)
+    session.ihook.pytest_collectreport(report=report)  # counted in "collected N items"
+    items.extend(item for item in report.result if isinstance(item, pytest.Item))
+
+
+def _results(session: pytest.Session) -> dict[str, ScenarioResult]:
+    """Run every selected scenario once, together, and keep the results for their tests."""
+    config = session.config
+    if _RESULTS in config.stash:
+        return config.stash[_RESULTS]
+    import httpx
+
+    from authcheck.engine.routes import load_routes
+    from authcheck.engine.runner import Runner, RunOptions
+    from authcheck.engine.source import ControlSource
+    from authcheck.errors import AuthcheckError
+
+    selected = tuple(item.scenario for item in session.items if isinstance(item, ScenarioItem))
+    try:
+        with httpx.Client(timeout=10.0) as client:
+            source = ControlSource(str(config.getoption("authcheck_issuer_url")), client)
+            options = RunOptions(
+                target=str(config.getoption("authcheck_target")),
+                routes=load_routes(str(config.getoption("authcheck_routes"))),
+            )
+            report = Runner(source, options, client=client).run(selected)
+    except AuthcheckError as exc:
+        pytest.exit(f"authcheck: {exc.message}", returncode=int(exc.exit_status))
+    config.stash[_RESULTS] = {result.id: result for result in report.results}
+    return config.stash[_RESULTS]
+
+
+# -- fixtures for users' own tests -----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def authcheck_issuer() -> Iterator[TestIssuer]:
+    """A running Better-Auth-compatible test issuer (``.url`` = BETTER_AUTH_URL for a backend)."""
+    from authcheck.issuer import TestIssuer
+
+    with TestIssuer() as issuer:
+        yield issuer
+
+
+def _mint(issuer: TestIssuer, **request: Any) -> str:
+    from authcheck.issuer import MintRequest
+
+    return issuer.state.mint(MintRequest(**request)).token
+
+
+@pytest.fixture
+def authcheck_valid_token(authcheck_issuer: TestIssuer) -> TokenFactory:
+    """``authcheck_valid_token("user-1", name="Ann")`` → a token the issuer's JWKS verifies."""
+
+    def make(sub: str = "authcheck-user", **claims: Any) -> str:
+        return _mint(authcheck_issuer, claims={"sub": sub, "id": sub, **claims})
+
+    return make
+
+
+@pytest.fixture
+def authcheck_expired_token(authcheck_issuer: TestIssuer) -> TokenFactory:
+    """A token signed by the issuer's real key that expired ``ago`` seconds ago (600)."""
+
+    def make(sub: str = "authcheck-user", ago: int = 600, **claims: Any) -> str:
+        import time
+
+        now = int(time.time())
+        expired = {"sub": sub, "iat": now - ago - 900, "exp": now - ago, **claims}
+        return _mint(authcheck_issuer, claims=expired)
+
+    return make
+
+
+@pytest.fixture
+def authcheck_foreign_token(authcheck_issuer: TestIssuer) -> TokenFactory:
+    """A well-formed token signed by a key the issuer does not publish."""
+
+    def make(sub: str = "authcheck-user", **claims: Any) -> str:
+        return _mint(authcheck_issuer, claims={"sub": sub, **claims}, signer="foreign")
+
+    return make

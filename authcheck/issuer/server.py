@@ -33,3 +33,7 @@ class TestIssuer(ThreadedUvicorn):
             )
         )
         super().__init__(build_app(self.state), host=host, port=port)
+
+    def __enter__(self) -> TestIssuer:
+        self.start()
+        return self
