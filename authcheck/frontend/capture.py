@@ -129,8 +129,10 @@ class PlaywrightCapture:
         credentials: Credentials | None = None,
         selectors: Selectors | None = None,
         timeout: float = 15.0,
+        always_screenshot: bool = False,  # also on success (the demo's HTML report shows it)
     ) -> None:
         self.frontend_url = frontend_url.rstrip("/")
+        self.always_screenshot = always_screenshot
         origin_of(self.frontend_url)
         self.backend_origin = origin_of(backend_origin)
         self.artifacts_dir = artifacts_dir
@@ -183,12 +185,9 @@ class PlaywrightCapture:
                     notes.append(f"the page sent no request to {self.backend_origin}")
                 failed = error is not None or any((r.status or 0) >= 400 for r in requests)
                 screenshot, console_log = (
-                    self._save_artifacts(page, recorder)
-                    if failed
-                    else (
-                        None,
-                        None,
-                    )
+                    self._save_artifacts(page, recorder, "failure" if failed else "dashboard")
+                    if failed or self.always_screenshot
+                    else (None, None)
                 )
             finally:
                 browser.close()
@@ -255,14 +254,16 @@ class PlaywrightCapture:
             return None
         return value if isinstance(value, str) and value else None
 
-    def _save_artifacts(self, page: Page, recorder: _Recorder) -> tuple[Path | None, Path]:
+    def _save_artifacts(
+        self, page: Page, recorder: _Recorder, what: str = "failure"
+    ) -> tuple[Path | None, Path]:
         from playwright.sync_api import Error as PlaywrightError
 
         self.artifacts_dir.mkdir(parents=True, exist_ok=True)
         console_log = self.artifacts_dir / "capture-console.log"
         text = "\n".join(recorder.console) + "\n"
         console_log.write_text(redact_text(text), encoding="utf-8")  # no token reaches a file
-        screenshot: Path | None = self.artifacts_dir / "capture-failure.png"
+        screenshot: Path | None = self.artifacts_dir / f"capture-{what}.png"
         try:
             page.screenshot(path=str(screenshot), full_page=True)
         except PlaywrightError:
