@@ -25,6 +25,13 @@ def main() -> None:
         ),
         "authcheck decode TOKEN": wall_times([authcheck, "decode", token], RUNS),
         "authcheck decode TOKEN --json": wall_times([authcheck, "decode", token, "--json"], RUNS),
+        # The typer-free path main() can dispatch to (docs/core.md, "Fast decode").
+        "decode fast path (python -m authcheck.cli.decode)": wall_times(
+            [python, "-m", "authcheck.cli.decode", token], RUNS
+        ),
+        "decode fast path --json": wall_times(
+            [python, "-m", "authcheck.cli.decode", token, "--json"], RUNS
+        ),
     }
     golang = shutil.which("jwt")
     if golang:
@@ -32,10 +39,12 @@ def main() -> None:
             [golang, "-show", "-"], RUNS, stdin=token.encode()
         )
     for name, samples in rows.items():
-        print(f"{name:45} {summary(samples)}")
+        print(f"{name:52} {summary(samples)}")
     floor = statistics.median(rows["python -c PyJWT unverified decode (floor)"])
     ours = statistics.median(rows["authcheck decode TOKEN"])
+    fast = statistics.median(rows["decode fast path (python -m authcheck.cli.decode)"])
     print(f"ratio authcheck decode / PyJWT floor (median): {ours / floor:.2f}x (target <= 1.5x)")
+    print(f"ratio decode fast path / PyJWT floor (median): {fast / floor:.2f}x (target <= 1.5x)")
     if golang:
         go = statistics.median(rows["jwt -show - (golang-jwt, Debian)"])
         print(f"ratio authcheck decode / golang-jwt (median):   {ours / go:.2f}x")

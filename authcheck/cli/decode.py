@@ -1,49 +1,73 @@
-"""`authcheck decode TOKEN`: what a pasted value is and what is in it (no verification)."""
+"""`authcheck decode TOKEN`: what a pasted value is and what is in it (no verification).
+
+``run`` does the work; the Typer command and ``fast_main`` (a typer-free path for the console
+script, see docs/core.md) both call it. Typer is imported inside ``register`` only.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import TYPE_CHECKING
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
 TOKEN_HELP = "The token itself, '-' to read stdin, or @path to read a file."
+JSON_HELP = "Print one JSON document to stdout."
+
+
+def run(token: str, as_json: bool) -> int:
+    """Decode TOKEN and print the result; the exit status (0 JWT, 1 other/damaged, 2 usage)."""
+    import time
+
+    from authcheck.cli.token_common import print_json, report_error, stdin_bytes
+    from authcheck.core.classify import TokenKind, classify
+    from authcheck.core.inputs import read_token
+    from authcheck.errors import AuthcheckError, BadInputError
+
+    try:
+        shape = classify(read_token(token, stdin_bytes()))
+        if shape.kind is TokenKind.EMPTY:
+            raise BadInputError("the input is empty", "Pass a JWT, '-' for stdin, or @file.")
+    except AuthcheckError as exc:
+        return report_error("decode", exc, as_json=as_json)
+    now = time.time()
+    if as_json:
+        from authcheck.report.token_json import decode_document
+
+        print_json(decode_document(shape, now))
+    else:
+        from authcheck.cli.token_common import stdout_console
+        from authcheck.report.token_console import render_decode
+
+        render_decode(stdout_console(), shape, now)
+    return 0 if shape.kind is TokenKind.JWS else 1
+
+
+def fast_main(argv: list[str]) -> int | None:
+    """``decode TOKEN [--json]`` without Typer; None when argv needs the full CLI (help, ...)."""
+    args = [a for a in argv if a != "--json"]
+    if len(args) != 1 or (args[0].startswith("-") and args[0] != "-"):
+        return None
+    return run(args[0], "--json" in argv)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's command(s) to the app."""
+    import typer
 
     @app.command()
     def decode(
-        token: Annotated[str, typer.Argument(help=TOKEN_HELP, show_default=False)],
-        as_json: Annotated[
-            bool, typer.Option("--json", help="Print one JSON document to stdout.")
-        ] = False,
+        token: str = typer.Argument(..., help=TOKEN_HELP, show_default=False),
+        as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
         """Show what TOKEN is (JWT, session id, cookie, ...) and decode it without verifying.
 
         Exit 0 for a decodable JWT, 1 for anything else or a damaged token, 2 for usage errors.
         """
-        import time
+        raise typer.Exit(run(token, as_json))
 
-        from authcheck.cli.token_common import fail, print_json, stdin_bytes, stdout_console
-        from authcheck.core.classify import TokenKind, classify
-        from authcheck.core.inputs import read_token
-        from authcheck.errors import AuthcheckError, BadInputError
 
-        try:
-            raw = read_token(token, stdin_bytes())
-            shape = classify(raw)
-            if shape.kind is TokenKind.EMPTY:
-                raise BadInputError("the input is empty", "Pass a JWT, '-' for stdin, or @file.")
-        except AuthcheckError as exc:
-            fail("decode", exc, as_json=as_json)
-        now = time.time()
-        if as_json:
-            from authcheck.report.token_json import decode_document
-
-            print_json(decode_document(shape, now))
-        else:
-            from authcheck.report.token_console import render_decode
-
-            render_decode(stdout_console(), shape, now)
-        raise typer.Exit(0 if shape.kind is TokenKind.JWS else 1)
+if __name__ == "__main__":  # python -m authcheck.cli.decode TOKEN [--json]
+    status = fast_main(sys.argv[1:])
+    sys.exit(2 if status is None else status)

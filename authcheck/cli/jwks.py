@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 usable, 1 error findings, 2 bad input, 3 unreachable or not a key set.
         """
-        from authcheck.cli.token_common import fail, print_json, stdout_console
+        from authcheck.cli.token_common import print_json, report_error, stdout_console
         from authcheck.core.fetch import JwksFetcher
         from authcheck.core.findings import Severity
         from authcheck.errors import AuthcheckError, ExitStatus
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
             with JwksFetcher(source, timeout=timeout, insecure=insecure) as fetcher:
                 result = fetcher.refresh()
         except AuthcheckError as exc:
-            fail("jwks", exc, as_json=as_json)
+            raise typer.Exit(report_error("jwks", exc, as_json=as_json)) from None
         findings = result.transport_findings + result.key_set.findings
         if as_json:
             from authcheck.report.token_json import jwks_document

@@ -1,11 +1,13 @@
-"""Shared plumbing of ``decode``, ``verify`` and ``jwks``: consoles, errors → one line + exit."""
+"""Shared plumbing of ``decode``, ``verify`` and ``jwks``: consoles, errors → one line + status.
+
+Deliberately free of typer so that ``decode``'s fast path (``authcheck.cli.decode.fast_main``)
+imports nothing heavy.
+"""
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
-
-import typer
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from authcheck.errors import AuthcheckError
 
@@ -22,11 +24,12 @@ def stdout_console() -> Console:
 def print_json(document: dict[str, Any]) -> None:
     from authcheck.report.token_json import dumps
 
-    typer.echo(dumps(document))
+    sys.stdout.write(dumps(document) + "\n")
+    sys.stdout.flush()
 
 
-def fail(command: str, error: AuthcheckError, *, as_json: bool) -> NoReturn:
-    """One clear line on stderr (and a JSON document on stdout with --json), then exit."""
+def report_error(command: str, error: AuthcheckError, *, as_json: bool) -> int:
+    """One clear line on stderr (and a JSON document on stdout with --json); the exit status."""
     from authcheck.core.findings import finding
 
     found = getattr(error, "finding", None)
@@ -39,8 +42,9 @@ def fail(command: str, error: AuthcheckError, *, as_json: bool) -> NoReturn:
     line = f"authcheck {command}: {error.message}"
     if error.hint:
         line += f" ({error.hint})"
-    typer.echo(line, err=True)
-    raise typer.Exit(int(error.exit_status))
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+    return int(error.exit_status)
 
 
 def split_list(value: str | None) -> tuple[str, ...] | None:
@@ -49,5 +53,13 @@ def split_list(value: str | None) -> tuple[str, ...] | None:
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
-def stdin_bytes() -> Any:
-    return sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+def stdin_bytes() -> BinaryIO | None:
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer if buffer is not None else None
+
+
+def fail(command: str, error: AuthcheckError, *, as_json: bool) -> NoReturn:
+    """``report_error`` then ``typer.Exit`` with the error's status (for Typer commands)."""
+    import typer
+
+    raise typer.Exit(report_error(command, error, as_json=as_json))

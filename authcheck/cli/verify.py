@@ -53,8 +53,8 @@ def register(app: typer.Typer) -> None:
         Exit 0 valid, 1 invalid, 2 bad input, 3 JWKS unreachable or unusable.
         """
         from authcheck.cli.token_common import (
-            fail,
             print_json,
+            report_error,
             split_list,
             stdin_bytes,
             stdout_console,
@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
                 result = policy.verify(raw, fetcher=fetcher)
                 last = fetcher.last
         except AuthcheckError as exc:
-            fail("verify", exc, as_json=as_json)
+            raise typer.Exit(report_error("verify", exc, as_json=as_json)) from None
         http = last.http if last else None
         if as_json:
             from authcheck.report.token_json import verify_document

@@ -40,11 +40,10 @@ _STATUS_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skip": 
 
 
 def _json_block(console: Console, title: str, value: Any) -> None:
-    from rich.syntax import Syntax
+    from rich.json import JSON  # light: rich.syntax would pull in pygments
 
     console.print(f"[bold]{title}[/bold]")
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-    console.print(Syntax(text, "json", theme="ansi_dark", background_color="default"))
+    console.print(JSON(json.dumps(value, ensure_ascii=False, default=str), indent=2))
 
 
 def render_findings(console: Console, findings: tuple[Finding, ...] | list[Finding]) -> None:

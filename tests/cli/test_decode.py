@@ -102,3 +102,33 @@ def test_fuzz_decode_never_crashes(text: str) -> None:
     assert result.exit_code in (0, 1, 2)
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
+
+
+def test_fast_path_matches_the_typer_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from authcheck.cli.decode import fast_main
+
+    token = mint(ED_KEY)
+    assert fast_main([token, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc == json.loads(runner.invoke(APP, ["decode", token, "--json"]).stdout) | {
+        "times": doc["times"]
+    }
+    assert fast_main([SESSION_ID]) == 1
+    assert fast_main(["--help"]) is None  # help and anything unusual go to the full CLI
+    assert fast_main([]) is None
+
+
+def test_fast_path_imports_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from authcheck.cli.decode import fast_main; "
+        "status = fast_main([sys.argv[1], '--json']); "
+        "heavy = {'typer', 'click', 'rich', 'httpx', 'cryptography', 'jwt', 'pydantic'}; "
+        "print(status, sorted({m.split('.')[0] for m in sys.modules} & heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, mint(ED_KEY)], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "0 []"
