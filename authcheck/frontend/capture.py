@@ -8,6 +8,7 @@ origin is recorded with its Authorization header, exactly as the browser sent it
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass
@@ -237,7 +238,11 @@ class PlaywrightCapture:
             page.fill(s.task_title, title)
             page.click(s.task_submit)
         if created.value.status >= 400:
-            notes.append(f"the backend answered {created.value.status} to creating a task")
+            said = _detail(created.value)
+            notes.append(
+                f"the backend answered {created.value.status} to creating a task"
+                + (f": {said}" if said else "")
+            )
             return
         self._step = "waiting for the new task in the list"
         page.get_by_text(title).first.wait_for(state="visible")
@@ -269,6 +274,24 @@ class PlaywrightCapture:
         except PlaywrightError:
             screenshot = None
         return screenshot, console_log
+
+
+def _detail(response: Response) -> str:
+    """The backend's own words (FastAPI ``detail``, else the body), short and redacted."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        text = response.text()
+    except PlaywrightError:
+        return ""
+    try:
+        body = json.loads(text)
+        detail = body.get("detail") if isinstance(body, dict) else None
+        text = detail if isinstance(detail, str) else text
+    except ValueError:
+        pass
+    text = " ".join(text.split())
+    return redact_text(text[:300] + ("…" if len(text) > 300 else ""))
 
 
 def _first_line(exc: Exception) -> str:

@@ -83,6 +83,8 @@ def test_session_token_bug_is_reported_as_such_with_screenshot_and_console(
     assert report.verdict is Verdict.SESSION_TOKEN
     assert "session id" in report.message and "not a JWT" in report.message
     assert all(r.status == 401 for r in report.capture.requests)
+    said = next(n for n in report.capture.notes if n.startswith("the backend answered 401"))
+    assert "session token" in said  # the reference backend's own diagnosis, passed on
     # the page did get a JWT from authClient.token(); it just sent the wrong thing
     assert report.client_token is not None and report.client_token.verdict is Verdict.JWT_VALID
     screenshot, console_log = report.capture.screenshot, report.capture.console_log
