@@ -211,3 +211,14 @@ def test_helpers() -> None:
     assert max_age_from("max-age=abc", 7) == 7
     assert is_loopback_host("127.0.0.2") and is_loopback_host("localhost")
     assert not is_loopback_host("example.com") and not is_loopback_host("10.0.0.1")
+
+
+def test_tls_is_verified_unless_insecure() -> None:
+    import ssl
+
+    def mode(fetcher: JwksFetcher) -> ssl.VerifyMode:
+        context = fetcher._http()._transport._pool._ssl_context  # type: ignore[attr-defined]
+        return context.verify_mode  # type: ignore[no-any-return]
+
+    assert mode(JwksFetcher("https://auth.example.com/api/auth/jwks")) == ssl.CERT_REQUIRED
+    assert mode(JwksFetcher("https://auth.example.com/jwks", insecure=True)) == ssl.CERT_NONE
