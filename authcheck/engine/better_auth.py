@@ -32,6 +32,7 @@ from authcheck.issuer.keys import PublicKey, generate_key
 
 API = "/api/auth"
 COOKIE = "better-auth.session_token"
+JKU_BAIT = "https://jku-bait.authcheck.invalid/jwks"
 
 
 def _claims(token: str) -> dict[str, Any]:
@@ -182,7 +183,8 @@ class BetterAuthSource:
         if current is None:
             raise MintUnavailable("the JWKS does not hold the kid of the real token")
         real = _claims(self.valid_token(self.users[0]))
-        keys = ForgeKeys(issuer_public=current, foreign=self._foreign)
+        # jku bait we cannot watch: the 401 is still checked, a fetch just goes unseen
+        keys = ForgeKeys(issuer_public=current, foreign=self._foreign, foreign_jwks_url=JKU_BAIT)
         return forge(request, keys, real).token
 
     def _need_control(self) -> ControlClient:
