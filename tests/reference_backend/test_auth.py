@@ -218,3 +218,8 @@ def test_openapi_declares_the_bearer_scheme(backend: Backend) -> None:
     assert any(s["type"] == "http" and s["scheme"] == "bearer" for s in schemes.values())
     assert spec["paths"]["/api/{user_id}/tasks"]["get"]["security"]
     assert backend.client.get("/docs").status_code == 200
+
+
+def test_authentication_comes_before_body_validation(backend: Backend) -> None:
+    response = backend.call("POST", "/api/user-a/tasks", "not-a-jwt", json={"title": ""})
+    assert response.status_code == 401

@@ -1,4 +1,8 @@
-"""The task API. Every route takes ``OwnerId``: the path's user id, checked against the token."""
+"""The task API. Every route takes ``OwnerId``: the path's user id, checked against the token.
+
+``owner`` comes first in each signature: FastAPI resolves dependencies in order, so a request
+without a valid token is turned away before a database session is opened.
+"""
 
 from __future__ import annotations
 
@@ -21,12 +25,12 @@ def _own_task(session: SessionDep, owner: str, task_id: int) -> Task:
 
 
 @router.get("", response_model=list[TaskPublic])
-def list_tasks(session: SessionDep, owner: OwnerId) -> list[Task]:
+def list_tasks(owner: OwnerId, session: SessionDep) -> list[Task]:
     return list(session.exec(select(Task).where(Task.user_id == owner).order_by(col(Task.id))))
 
 
 @router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
-def create_task(session: SessionDep, owner: OwnerId, body: TaskCreate) -> Task:
+def create_task(owner: OwnerId, session: SessionDep, body: TaskCreate) -> Task:
     task = Task.model_validate(body, update={"user_id": owner})
     session.add(task)
     session.commit()
@@ -35,12 +39,12 @@ def create_task(session: SessionDep, owner: OwnerId, body: TaskCreate) -> Task:
 
 
 @router.get("/{task_id}", response_model=TaskPublic)
-def read_task(session: SessionDep, owner: OwnerId, task_id: int) -> Task:
+def read_task(owner: OwnerId, session: SessionDep, task_id: int) -> Task:
     return _own_task(session, owner, task_id)
 
 
 @router.put("/{task_id}", response_model=TaskPublic)
-def update_task(session: SessionDep, owner: OwnerId, task_id: int, body: TaskUpdate) -> Task:
+def update_task(owner: OwnerId, session: SessionDep, task_id: int, body: TaskUpdate) -> Task:
     task = _own_task(session, owner, task_id)
     task.sqlmodel_update(body.model_dump(exclude_unset=True), update={"updated_at": utcnow()})
     session.add(task)
@@ -50,7 +54,7 @@ def update_task(session: SessionDep, owner: OwnerId, task_id: int, body: TaskUpd
 
 
 @router.patch("/{task_id}/complete", response_model=TaskPublic)
-def toggle_complete(session: SessionDep, owner: OwnerId, task_id: int) -> Task:
+def toggle_complete(owner: OwnerId, session: SessionDep, task_id: int) -> Task:
     task = _own_task(session, owner, task_id)
     task.completed = not task.completed
     task.updated_at = utcnow()
@@ -61,7 +65,7 @@ def toggle_complete(session: SessionDep, owner: OwnerId, task_id: int) -> Task:
 
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_task(session: SessionDep, owner: OwnerId, task_id: int) -> Response:
+def delete_task(owner: OwnerId, session: SessionDep, task_id: int) -> Response:
     session.delete(_own_task(session, owner, task_id))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
