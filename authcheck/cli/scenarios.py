@@ -70,12 +70,20 @@ def _users(values: list[str]) -> list[tuple[str, str]]:
 
 
 def run(
-    target: Annotated[str, typer.Option(help="Base URL of the backend under test.")],
+    target: Annotated[
+        str, typer.Option(envvar="AUTHCHECK_TARGET", help="Base URL of the backend under test.")
+    ],
     issuer_url: Annotated[
-        str | None, typer.Option(help="Issuer speaking the control API (all scenarios).")
+        str | None,
+        typer.Option(
+            envvar="AUTHCHECK_ISSUER_URL", help="Issuer speaking the control API (all scenarios)."
+        ),
     ] = None,
     better_auth_url: Annotated[
-        str | None, typer.Option(help="A real Better Auth base URL (signs in two users).")
+        str | None,
+        typer.Option(
+            envvar="AUTHCHECK_BETTER_AUTH_URL", help="A real Better Auth (signs in two users)."
+        ),
     ] = None,
     user: Annotated[
         list[str] | None,
