@@ -136,10 +136,11 @@ export function createControl({ auth, jwtOptions, settings }) {
     const claims = { iat: now, exp: now + settings.lifetime, iss: settings.issuer, aud: settings.audience, ...req.claims };
     for (const name of req.omit) delete claims[name];
     const foreign = req.signer === "foreign" || req.embed !== null;
-    const header = {
-      alg: req.signer === "none" ? "none" : req.signer === "hs256-public" ? "HS256" : key.alg,
-      kid: foreign ? foreignKid : key.kid,
-    };
+    // Same defaults as the Python issuer (authcheck/issuer/forge.py): `none` carries no kid.
+    let header = { alg: key.alg, kid: key.kid };
+    if (foreign) header = { alg: settings.alg, kid: foreignKid };
+    else if (req.signer === "none") header = { alg: "none" };
+    else if (req.signer === "hs256-public") header = { alg: "HS256", kid: key.kid };
     if (req.embed === "jwk") header.jwk = foreignJwk;
     if (req.embed === "jku") header.jku = settings.baseURL.replace(/\/+$/, "") + FOREIGN_JWKS;
     Object.assign(header, req.header);
@@ -159,13 +160,8 @@ export function createControl({ auth, jwtOptions, settings }) {
       signature = crypto.createHmac("sha256", secret).update(input).digest();
     } else if (foreign) signature = signBytes(settings.alg, foreignPair.privateKey, input);
     else signature = signBytes(key.alg, key.privateKey, input);
-    let sent = null;
-    try {
-      sent = JSON.parse(payloadText);
-    } catch {
-      sent = null;
-    }
-    return { token: `${input}.${b64url(signature)}`, kid: header.kid ?? null, claims: sent };
+    const kid = typeof header.kid === "string" ? header.kid : null;
+    return { token: `${input}.${b64url(signature)}`, kid, claims };
   }
 
   async function rotate() {
