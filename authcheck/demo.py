@@ -167,7 +167,8 @@ def run_demo(
     step("checking the frontend's Node modules and bundle (npm ci / build when needed)")
     ensure_built()
     options.artifacts_dir.mkdir(parents=True, exist_ok=True)
-    for stale in ("capture-failure.png", "capture-console.log", "frontend.log", "backend.log"):
+    stale_files = ("capture-failure.png", "capture-dashboard.png", "capture-console.log")
+    for stale in (*stale_files, "frontend.log", "backend.log"):
         (options.artifacts_dir / stale).unlink(missing_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="authcheck-demo-"))
     try:
@@ -182,6 +183,7 @@ def run_demo(
                     endpoints.frontend_url,
                     endpoints.backend_url,
                     artifacts_dir=options.artifacts_dir,
+                    always_screenshot=True,
                 )
             )
             runner = Runner(

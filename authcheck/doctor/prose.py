@@ -2,7 +2,8 @@
 
 `authcheck.core.redact.redact_text` treats any ``word.word`` run as a token, so a message like
 "get a fresh one with authClient.token()" loses its advice. This one redacts a JWT-like run (two
-long base64url parts) or a long opaque credential (24+ characters: session ids, cookies).
+long base64url parts) or a long opaque credential (24+ characters: session ids, cookies);
+``/`` ends a run, so a URL path keeps its shape.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from authcheck.core.redact import redact_token
 
 _SECRETISH = re.compile(
-    r"[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}[.A-Za-z0-9_-]*|[A-Za-z0-9_+/=%-]{24,}"
+    r"[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}[.A-Za-z0-9_-]*|[A-Za-z0-9_+=%-]{24,}"
 )
 
 

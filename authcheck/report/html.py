@@ -124,7 +124,10 @@ def _path(url: str) -> str:
 
 def _requests(records: tuple[RecordedRequest, ...]) -> str:
     if not records:
-        return '<p class="muted">No request to the backend (the check used the token source).</p>'
+        return (
+            '<p class="muted">authcheck sent no request of its own here; a browser check reads '
+            "the requests of the browser session below.</p>"
+        )
     rows = "".join(
         f"<tr><td>{escape(r.method)}</td><td class='mono'>{_t(_path(r.url))}</td>"
         f"<td class='code s{(r.status or 0) // 100}'>{r.status if r.status is not None else '—'}"

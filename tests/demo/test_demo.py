@@ -87,6 +87,7 @@ def test_cli_writes_json_junit_html_and_exits_0(tmp_path: Path) -> None:
     assert suite.get("failures") == "0" and suite.get("errors") == "0"
     page = paths["r.html"].read_text()
     assert "Spec requirements × scenarios" in page and "FR-010" in page and "SC-006" in page
+    assert "data:image/png;base64," in page  # the dashboard screenshot, embedded
     assert FULL_JWT.search(page) is None
     assert FULL_JWT.search(result.output) is None
 
