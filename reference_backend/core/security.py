@@ -24,6 +24,7 @@ from typing import Any
 
 import jwt
 
+from reference_backend.core.config import SUPPORTED_ALGORITHMS
 from reference_backend.core.jwks import JWKSCache
 
 MAX_TOKEN_BYTES = 16 * 1024
@@ -117,14 +118,15 @@ class TokenVerifier:
             return "The token's signature does not verify: it was altered or signed by another key"
         if isinstance(exc, jwt.InvalidIssuerError):
             return (
-                f"The token's issuer (iss) is not {self.issuer!r}; iss must match exactly "
-                "(scheme, host, port, no trailing slash): set BETTER_AUTH_URL to the URL "
-                "Better Auth runs at"
+                f"The token's issuer (iss) is {_short(str(payload.get('iss')), 80)}, not "
+                f"{self.issuer!r}; iss must match exactly (scheme, host, port, no trailing "
+                "slash): set BETTER_AUTH_URL to the URL Better Auth runs at"
             )
         if isinstance(exc, jwt.InvalidAudienceError):
             return (
-                f"The token's audience (aud) is not {self.audience!r}; aud must match exactly: "
-                "check BETTER_AUTH_URL (or JWT_AUDIENCE) against Better Auth's jwt.audience"
+                f"The token's audience (aud) is {_short(str(payload.get('aud')), 80)}, not "
+                f"{self.audience!r}; aud must match exactly: check BETTER_AUTH_URL (or "
+                "JWT_AUDIENCE) against Better Auth's jwt.audience"
             )
         if isinstance(exc, jwt.MissingRequiredClaimError):
             required = ", ".join(REQUIRED_CLAIMS)
@@ -214,7 +216,11 @@ def _describe_alg(alg: object, allowed: Sequence[str]) -> str:
             "The token is signed with HS256 (a shared secret), which Better Auth's JWT plugin "
             f"never does; it may be the session_data cookie: {_HOW_TO_GET_A_JWT}"
         )
-    return f"The token's alg {_short(str(alg))} is not allowed here (allowed: {', '.join(allowed)})"
+    hint = ""
+    if alg in SUPPORTED_ALGORITHMS:
+        hint = " (add it to JWT_ALGORITHMS if Better Auth signs with it)"
+    allowed_list = ", ".join(allowed)
+    return f"The token's alg {_short(str(alg))} is not allowed here{hint}; allowed: {allowed_list}"
 
 
 def _short(text: str, limit: int = 40) -> str:
