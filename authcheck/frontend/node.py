@@ -44,6 +44,7 @@ class FrontendConfig:
     backend_url: str | None = None  # where the dashboard sends task calls
     database_url: str | None = None  # PostgreSQL; memory adapter when None
     dashboard_bug: str | None = None  # test-only, honoured with control=True only
+    trusted_origins: tuple[str, ...] = ()  # other origins Better Auth accepts POSTs from
 
     def __post_init__(self) -> None:
         if self.alg not in ALGORITHMS:
@@ -64,6 +65,7 @@ class FrontendConfig:
             "BACKEND_URL": self.backend_url,
             "DATABASE_URL": self.database_url,
             "AUTHCHECK_DASHBOARD_BUG": self.dashboard_bug,
+            "TRUSTED_ORIGINS": ",".join(self.trusted_origins) or None,
         }
         env = {
             "HOST": host,

@@ -50,6 +50,8 @@ export function readSettings(env = process.env) {
     databaseURL: env.DATABASE_URL || "",
     control,
     rateLimit,
+    // Origins besides the base URL's that may POST to Better Auth (it checks Origin).
+    trustedOrigins: (env.TRUSTED_ORIGINS || "").split(",").map((o) => o.trim()).filter(Boolean),
     // Test-only: the dashboard sends the session token instead of the JWT. Control mode only.
     dashboardBug: control && env.AUTHCHECK_DASHBOARD_BUG === "session-token" ? "session-token" : "",
   };
@@ -78,6 +80,7 @@ export async function createAuth(settings) {
     emailAndPassword: { enabled: true },
     plugins: [jwt(jwtOptions), bearer()],
     rateLimit: { enabled: settings.rateLimit },
+    trustedOrigins: settings.trustedOrigins,
     telemetry: { enabled: false },
   });
   if (settings.databaseURL) {

@@ -66,7 +66,11 @@ def test_dashboard_is_served_with_its_selectors_and_bundle(eddsa_frontend: Front
 def plain_frontend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FrontendServer]:
     """Control API off, test-only dashboard bug requested: the bug must be ignored."""
     config = FrontendConfig(
-        alg="EdDSA", dashboard_bug="session-token", jwks_path="/keys", expiration="2m"
+        alg="EdDSA",
+        dashboard_bug="session-token",
+        jwks_path="/keys",
+        expiration="2m",
+        trusted_origins=("http://localhost:1",),
     )
     server = start_frontend(tmp_path_factory, config, "plain")
     yield server
@@ -121,3 +125,16 @@ def test_missing_secret_is_refused() -> None:
     )
     assert done.returncode == 2
     assert "BETTER_AUTH_SECRET is required" in done.stderr
+
+
+def test_better_auth_checks_the_origin_of_a_sign_up(
+    eddsa_frontend: FrontendServer, plain_frontend: FrontendServer
+) -> None:
+    body = {"email": "eve@example.test", "password": "correct horse battery", "name": "Eve"}
+    headers = {"Origin": "http://localhost:1"}
+    refused = httpx.post(f"{eddsa_frontend.url}/api/auth/sign-up/email", json=body, headers=headers)
+    assert refused.status_code == 403
+    assert "origin" in refused.text.lower()
+    # TRUSTED_ORIGINS lets that origin in
+    allowed = httpx.post(f"{plain_frontend.url}/api/auth/sign-up/email", json=body, headers=headers)
+    assert allowed.status_code == 200
