@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from authcheck.cli.frontend import fail_cleanly
+from authcheck.cli.scenarios import fail_cleanly
 from authcheck.errors import BadInputError, ExitStatus, UnreachableError
 from authcheck.frontend.inspect import CaptureReport
 

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from authcheck.errors import AuthcheckError, BadInputError
-
-
-@contextlib.contextmanager
-def fail_cleanly() -> Iterator[None]:
-    """One clear line (and a hint) on stderr and the documented exit status, never a traceback."""
-    try:
-        yield
-    except AuthcheckError as exc:
-        typer.echo(f"authcheck: {exc.message}", err=True)
-        if exc.hint:
-            typer.echo(f"  hint: {exc.hint}", err=True)
-        raise typer.Exit(int(exc.exit_status)) from None
+from authcheck.cli.scenarios import fail_cleanly
+from authcheck.errors import BadInputError
 
 
 def serve(
