@@ -70,7 +70,8 @@ def _unusable(jwk: object) -> str | None:
         return "no kid"
     if jwk.get("use", "sig") != "sig":
         return f"use is {jwk.get('use')!r}, not 'sig'"
-    if "key_ops" in jwk and "verify" not in (jwk["key_ops"] or []):
+    key_ops = jwk.get("key_ops")
+    if key_ops is not None and (not isinstance(key_ops, list) or "verify" not in key_ops):
         return "key_ops does not include 'verify'"
     if jwk.get("kty") == "oct":
         return "symmetric key in a public key set"
@@ -130,7 +131,7 @@ class JWKSCache:
             response = self._client.get(self.url)
             response.raise_for_status()
             keys = parse_jwks(response.json())
-        except (httpx.HTTPError, ValueError) as exc:
+        except (httpx.HTTPError, ValueError, TypeError) as exc:
             self._last_error = _describe(exc)
             log.warning("JWKS fetch from %s failed: %s", self.url, self._last_error)
             return  # keep whatever we had

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jwt.algorithms import OKPAlgorithm
 
 from authcheck.serve import free_port
@@ -178,7 +180,9 @@ def test_symmetric_and_private_keys_are_never_trusted() -> None:
     private_jwk = {**OKPAlgorithm.to_jwk(private, as_dict=True), "kid": "k1"}
     oct_jwk = {"kty": "oct", "k": "c2VjcmV0", "kid": "k2"}
     public = new_key("EdDSA", "k3").public_jwk
-    assert list(parse_jwks({"keys": [private_jwk, oct_jwk, public, {"kid": "k4"}]})) == ["k3"]
+    odd_ops = {**new_key("EdDSA", "k5").public_jwk, "key_ops": 7}
+    keys = [private_jwk, oct_jwk, public, {"kid": "k4"}, odd_ops, "k6", {"kid": 7}]
+    assert list(parse_jwks({"keys": keys})) == ["k3"]
 
 
 def test_jwks_fetch_does_not_follow_redirects(issuer: TestIssuer) -> None:
@@ -189,3 +193,22 @@ def test_jwks_fetch_does_not_follow_redirects(issuer: TestIssuer) -> None:
     with pytest.raises(Exception, match="no signing keys"):
         cache.get("any")
     assert issuer.hits == 0
+
+
+JWK_MEMBERS = st.sampled_from(["kid", "kty", "crv", "x", "y", "n", "e", "alg", "use", "key_ops"])
+JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+ANY_JSON = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(JWK_MEMBERS, inner, max_size=6),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(document=ANY_JSON | st.fixed_dictionaries({"keys": st.lists(ANY_JSON, max_size=4)}))
+def test_any_json_document_parses_or_is_refused_cleanly(document: object) -> None:
+    try:
+        keys = parse_jwks(document)
+    except ValueError:
+        return
+    assert all(isinstance(kid, str) for kid in keys)
