@@ -39,8 +39,13 @@ def call(client: httpx.Client, backend_url: str, path: str, credential: str) -> 
     """``GET path`` with ``Authorization: Bearer <credential>``; no answer is exit status 3."""
     url = backend_url.rstrip("/") + path
     started = time.perf_counter()
+    headers = {"Authorization": f"Bearer {credential}"}
     try:
-        response = client.get(url, headers={"Authorization": f"Bearer {credential}"})
+        try:
+            response = client.get(url, headers=headers)
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            # A server that crashed on the last request may close the kept-alive connection.
+            response = client.get(url, headers=headers)
     except httpx.HTTPError as exc:
         raise UnreachableError(
             f"the backend did not answer at {url}: {exc.__class__.__name__}",

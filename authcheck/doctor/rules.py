@@ -22,9 +22,13 @@ TAKE_JWT = (
     "send `(await authClient.token()).data.token` (jwtClient plugin) as "
     "'Authorization: Bearer <JWT>' — not the session token"
 )
-_ISS_SAID = re.compile(r"iss(?:uer)?\)? (?:is not|!=|does not match) '([^']*)'", re.I)
-_AUD_SAID = re.compile(r"aud(?:ience)?\)? (?:is not|!=|does not match) '([^']*)'", re.I)
-_ALG_SAID = re.compile(r"alg '?([A-Za-z0-9+_-]+)'? is not allowed here \(allowed: ([^)]*)\)")
+# What a backend says, in the reference backend's words and the usual variants of them:
+# "issuer (iss) is 'A', not 'B'", "iss is not 'B'", "allowed: RS256, ES256".
+_NOT = r"(?:is not|, not|!=|expected|does not match)"
+_ISS_SAID = re.compile(rf"\biss(?:uer)?\b.*?{_NOT} '([^']*)'", re.I)
+_AUD_SAID = re.compile(rf"\baud(?:ience)?\b.*?{_NOT} '([^']*)'", re.I)
+_ALG_SAID = re.compile(r"\balg\b.*?not allowed", re.I)
+_ALLOWED = re.compile(r"allowed:\s*([A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*)")
 _KEYSET_SAID = re.compile(r"not in the key set at (\S+?):")
 _SESSION_KINDS = {
     TokenKind.SESSION_ID.value: "the Better Auth session id (sign-in body 'token', 32 chars)",
@@ -98,7 +102,19 @@ def server_error(report: DoctorReport) -> list[_Found]:
                     f"backend: JWKS_URL={report.jwks_url}, reachable from the backend's host",
                 )
             )
-        elif c.status is not None and c.status >= 500:
+        elif c.status is None:
+            out.append(
+                _Found(
+                    6,
+                    "backend-no-answer",
+                    f"The backend dropped the connection on {c.method} {c.path}",
+                    c.says,
+                    None,
+                    "backend: an unhandled exception while checking the token? Its log says; "
+                    "answer 401 with WWW-Authenticate instead",
+                )
+            )
+        elif c.status >= 500:
             expired = _failed(report, "exp")
             title = "The backend crashes (500) on " + (
                 "an expired token" if expired else "this token"
@@ -137,11 +153,11 @@ def expired(report: DoctorReport) -> list[_Found]:
 
 def algorithm(report: DoctorReport) -> list[_Found]:
     said = _said(report)
-    match = _ALG_SAID.search(said)
-    alg = report.token.alg or "EdDSA"
-    if match is None and not (report.calls and "alg" in said.lower() and "allow" in said.lower()):
+    if _ALG_SAID.search(said) is None:
         return []
-    allowed = match.group(2).replace(" ", "") if match else "?"
+    alg = report.token.alg or "EdDSA"
+    listed = _ALLOWED.search(said)
+    allowed = listed.group(1).replace(" ", "") if listed else "?"
     wanted = [a for a in dict.fromkeys([*allowed.split(","), alg]) if a and a != "?"]
     spelled = f"{alg} (RFC 9864 also calls it Ed25519)" if alg == "EdDSA" else alg
     return [
@@ -344,6 +360,8 @@ def diagnose(report: DoctorReport) -> DoctorReport:
     """The report with its ranked diagnoses filled in."""
     found = [item for rule in RULES for item in rule(report)]
     found += unexplained(report, found)
+    first = {item.code: item for item in reversed(found)}  # one diagnosis per code
+    found = [item for item in found if first[item.code] is item]
     ordered = sorted(enumerate(found), key=lambda pair: (pair[1].priority, pair[0]))
     diagnoses = tuple(
         Diagnosis(rank, f.code, f.title, f.evidence, f.frontend, f.backend)

@@ -15,7 +15,7 @@ from authcheck.core.verify import VerifyPolicy, VerifyResult
 from authcheck.doctor.backend import call, tasks_path
 from authcheck.doctor.model import BackendCall, DoctorReport, TokenFacts
 from authcheck.doctor.rules import diagnose
-from authcheck.errors import BadInputError
+from authcheck.errors import BadInputError, UnreachableError
 
 
 def _base(url: str, flag: str) -> str:
@@ -96,7 +96,7 @@ def run_doctor(
         if user_id is None and calls[0].accepted:
             user_id = _user_id(http, backend, credential)
         if user_id is not None:
-            calls.append(call(http, backend, tasks_path(user_id), credential))
+            calls.append(_call_again(http, backend, tasks_path(user_id), credential))
     finally:
         if own:
             http.close()
@@ -111,6 +111,14 @@ def run_doctor(
         calls=tuple(calls),
     )
     return diagnose(report)
+
+
+def _call_again(client: httpx.Client, backend: str, path: str, credential: str) -> BackendCall:
+    """A later call: the backend answered before, so no answer now is a finding, not exit 3."""
+    try:
+        return call(client, backend, path, credential)
+    except UnreachableError as exc:
+        return BackendCall("GET", path, None, 0.0, detail=f"no answer: {exc.message}")
 
 
 def _user_id(client: httpx.Client, backend: str, credential: str) -> str | None:

@@ -8,12 +8,17 @@ import uuid
 from typing import Any
 
 import httpx
+import jwt
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 from typer.testing import CliRunner
 
 from authcheck.cli.main import app
 from authcheck.frontend.node import FrontendServer
-from authcheck.serve import free_port
+from authcheck.serve import ThreadedUvicorn, free_port
 from tests.doctor.conftest import BackendFactory
 
 pytestmark = pytest.mark.node
@@ -137,3 +142,40 @@ def test_bad_url_is_exit_2() -> None:
     )
     assert result.exit_code == 2
     assert "--better-auth-url must be an http(s) URL" in result.output
+
+
+def crashing_backend(frontend: FrontendServer) -> Starlette:
+    """The classic bug: jwt.decode's ExpiredSignatureError is not caught, so expiry is a 500."""
+    keys = jwt.PyJWKClient(frontend.jwks_url)
+
+    def me(request: Request) -> JSONResponse:
+        token = request.headers["authorization"].removeprefix("Bearer ")
+        key = keys.get_signing_key_from_jwt(token).key
+        claims = jwt.decode(
+            token, key, algorithms=["EdDSA"], issuer=frontend.base_url, audience=frontend.base_url
+        )
+        return JSONResponse({"user_id": claims["sub"]})
+
+    return Starlette(routes=[Route("/api/me", me), Route("/api/{user}/tasks", me)])
+
+
+def test_backend_crashing_on_an_expired_token_is_ranked_first(frontend: FrontendServer) -> None:
+    now = int(time.time())
+    claims = {"sub": "doctor-user", "iat": now - 1000, "exp": now - 100}
+    minted = httpx.post(f"{frontend.url}/__authcheck/mint", json={"claims": claims}, timeout=10)
+    with ThreadedUvicorn(crashing_backend(frontend)) as server:
+        code, report = doctor_json(frontend, server.url, "--token", minted.json()["token"])
+    assert code == 1
+    first, second = report["diagnosis"][:2]
+    assert first["code"] == "backend-500" and "expired token" in first["title"]
+    assert "ExpiredSignatureError" in first["backend"] and "401" in first["backend"]
+    assert second["code"] == "token-expired"
+
+
+def test_token_from_stdin(frontend: FrontendServer, backend: BackendFactory) -> None:
+    sid = session_id(frontend)
+    with backend() as url:
+        args = ["doctor", "--better-auth-url", frontend.base_url, "--backend-url", url]
+        result = CliRunner().invoke(app, [*args, "--token", "-", "--json"], input=sid + "\n")
+    assert result.exit_code == 1
+    assert json.loads(result.output)["diagnosis"][0]["code"] == "session-token"
