@@ -13,6 +13,7 @@ import typer
 from authcheck.errors import AuthcheckError, BadInputError
 
 if TYPE_CHECKING:
+    from authcheck.engine.browser import BrowserCapture
     from authcheck.engine.catalogue import Scenario
     from authcheck.engine.source import TokenSource
 
@@ -104,6 +105,16 @@ def run(
     junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
     catalogue: Annotated[Path | None, typer.Option(help="Scenario directory.")] = None,
     workers: Annotated[int, typer.Option(min=1, max=32, help="Concurrent scenarios.")] = 8,
+    frontend_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="AUTHCHECK_FRONTEND_URL",
+            help="Drive this frontend in Chromium for the browser scenarios (us2.*).",
+        ),
+    ] = None,
+    artifacts: Annotated[
+        Path | None, typer.Option(help="Where browser screenshots and console logs go.")
+    ] = None,
 ) -> None:
     """Replay the catalogue against TARGET. Exit 0 all held, 1 a failure, 2 bad input, 3 down."""
     from rich.console import Console
@@ -133,9 +144,9 @@ def run(
                 style = STYLE[event.result.status]
                 err.print(f"[{style}]{event.result.status.value:>7}[/] {event.scenario_id}")
 
-        runner = Runner(
-            source, RunOptions(target=target, routes=route_map, workers=workers), progress=progress
-        )
+        browser = _browser(frontend_url, target, artifacts, report_json)
+        options = RunOptions(target=target, routes=route_map, workers=workers)
+        runner = Runner(source, options, browser=browser, progress=progress)
         report = runner.run(scenarios)
     out.print(scenario_table(report))
     if report_json is not None:
@@ -163,6 +174,21 @@ def _source(
     from authcheck.engine.better_auth import BetterAuthSource
 
     return BetterAuthSource(better_auth_url, client, users=users, expired_token=expired_token)
+
+
+def _browser(
+    frontend_url: str | None, target: str, artifacts: Path | None, report_json: Path | None
+) -> BrowserCapture | None:
+    """The Playwright capture of `authcheck capture`, when a frontend URL is given."""
+    if frontend_url is None:
+        return None
+    from authcheck.frontend.capture import Credentials, PlaywrightCapture, chromium_path
+
+    chromium_path()  # a missing browser is one line and exit 3, before anything runs
+    directory = artifacts or (report_json.parent if report_json else Path("authcheck-artifacts"))
+    return PlaywrightCapture(
+        frontend_url, target, artifacts_dir=directory, credentials=Credentials.from_env()
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -154,3 +154,22 @@ def test_users_from_the_environment_must_be_two(good: str) -> None:
     )
     assert result.exit_code == 2
     assert "exactly two users" in result.output
+
+
+def test_missing_browser_exits_3_before_running(issuer: TestIssuer, good: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "scenarios",
+            "run",
+            "--target",
+            good,
+            "--issuer-url",
+            issuer.url,
+            "--frontend-url",
+            "http://127.0.0.1:9",
+        ],
+        env={"AUTHCHECK_CHROMIUM": "/nonexistent/chromium"},
+    )
+    assert result.exit_code == 3
+    assert "Chromium not found" in result.output and "edge." not in result.output
