@@ -103,8 +103,11 @@ def demo(
         for label, path in _reports(result, report_json, junit, html):
             err.print(f"{label}: {path}")
         if result.report.failed:
-            for log in result.logs:
-                err.print(f"server log: {log}")
+            capture = result.capture
+            shots = () if capture is None else (capture.screenshot, capture.console_log)
+            for path in (*shots, *result.logs):
+                if path is not None:
+                    err.print(f"see: {path}")
     raise typer.Exit(1 if result.report.failed else 0)
 
 

@@ -185,7 +185,7 @@ def _claim_rule(
     if expected is not None and isinstance(value, str):
         diffs = "; ".join(url_differences(expected, value))
         title = f"{claim} mismatch: the token says {value!r}, the backend expects {expected!r}"
-        evidence = f"{diffs} — {said}"
+        evidence = diffs
     else:
         title, evidence = f"The backend refuses the token's {claim} ({value!r})", said
     now = f" (now {expected})" if expected else ""
@@ -195,8 +195,8 @@ def _claim_rule(
             "issuer-mismatch" if claim == "iss" else "audience-mismatch",
             title,
             evidence,
-            f"frontend: BETTER_AUTH_URL={value} is what Better Auth puts in {claim}; change it "
-            f"only if {value!r} is not the URL your users reach Better Auth at",
+            f"frontend: BETTER_AUTH_URL={value} (Better Auth's {claim}) — keep it if that is "
+            "the URL users reach Better Auth at, else change it and the backend together",
             f"backend: {setting}{now} must be exactly {value!r} — set {setting}={value} (or "
             f"BETTER_AUTH_URL={value})",
         )

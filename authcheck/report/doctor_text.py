@@ -52,8 +52,12 @@ def render_doctor(console: Console, report: DoctorReport, now: float) -> None:
         for check in failed:
             console.print(f"      {check.name}: {escape(check.evidence)}")
     console.print(f"[bold]Backend[/] {escape(report.backend_url)}")
+    previous = ""
     for c in report.calls:
         said = f" — {escape(c.says)}" if c.says else ""
+        if c.says and c.says == previous:
+            said = " — the same"
+        previous = c.says
         console.print(f"  {c.method} {escape(c.path)} → {_status(c.status)}{said}")
     if report.accepted and not report.diagnoses:
         console.print("[bold green]The backend accepts the token: nothing to fix.[/]")
@@ -64,7 +68,7 @@ def render_doctor(console: Console, report: DoctorReport, now: float) -> None:
         console.print("[bold red]Why the backend refuses it[/] (most likely first):")
     for d in report.diagnoses:
         console.print(f"[bold]{d.rank}. {escape(d.title)}[/]  [dim]({d.code})[/]")
-        if d.evidence:
+        if d.evidence and not any(d.evidence in c.says for c in report.calls):
             console.print(f"   [dim]evidence:[/] {escape(d.evidence)}")
         for side in (d.frontend, d.backend):
             if side:
