@@ -206,7 +206,7 @@ def verify(
         return _result(run, None, None, jwks_error, skew)
     alg = _header_and_alg(run, decoded, algorithms)
     keys, jwks_error, skew = _key_set(run, key_set, fetcher)
-    info = _select_key(run, keys, decoded.kid, fetcher)
+    info, keys = _select_key(run, keys, decoded.kid, fetcher)
     prepared = _key(run, keys, info, alg)
     _signature(run, decoded, alg, prepared, info)
     claims = decoded.claims
@@ -325,6 +325,16 @@ def _header_and_alg(run: _Run, decoded: DecodedToken, allowed: Sequence[str]) ->
         )
     else:
         run.ok("header", "typ absent (as Better Auth sends)" if typ is None else f"typ {typ}")
+    claims = decoded.claims or {}
+    if isinstance(claims.get("session"), dict) and "user" in claims and "sub" not in claims:
+        run.pre.append(
+            finding(
+                "token.cookie-cache-jwt",
+                "the payload is {session, user}: Better Auth's cookie-cache JWT "
+                "(better-auth.session_data), not the JWT plugin's token",
+                "Send the JWT from authClient.token() (GET /api/auth/token) instead.",
+            )
+        )
     return _algorithm(run, header.get("alg"), allowed)
 
 
@@ -407,10 +417,11 @@ def _key_set(
 
 def _select_key(
     run: _Run, keys: KeySet | None, kid: Any, fetcher: JwksFetcher | None
-) -> JwkInfo | None:
+) -> tuple[JwkInfo | None, KeySet | None]:
+    """The key for ``kid`` and the key set it belongs to (a refetch may bring a newer set)."""
     if keys is None:
         run.skip("kid", "no key set")
-        return None
+        return None, None
     if kid is None:
         if len(keys.keys) == 1:
             run.add(
@@ -423,7 +434,7 @@ def _select_key(
                     severity=Severity.WARNING,
                 ),
             )
-            return keys.keys[0]
+            return keys.keys[0], keys
         run.fail(
             "kid",
             finding(
@@ -432,14 +443,16 @@ def _select_key(
                 "Better Auth always sets kid; without it there is no safe key choice.",
             ),
         )
-        return None
+        return None, keys
     if not isinstance(kid, str):
         run.fail("kid", finding("header.kid-unknown", f"kid is a {type(kid).__name__}"))
-        return None
+        return None, keys
     matches = keys.by_kid(kid)
     if not matches and fetcher is not None:
         found = fetcher.key_for(kid)  # refetches once (rate-limited) on an unknown kid
-        matches = [found] if found is not None else []
+        if found is not None and fetcher.last is not None:
+            keys = fetcher.last.key_set
+            matches = keys.by_kid(kid)
     if not matches:
         known = ", ".join(repr(k) for k in keys.kids) or "none"
         run.fail(
@@ -451,12 +464,12 @@ def _select_key(
                 "environment's Better Auth (check BETTER_AUTH_URL and the backend's JWKS URL).",
             ),
         )
-        return None
+        return None, keys
     if len(matches) > 1:
         run.fail("kid", finding("jwks.duplicate-kid", f"{len(matches)} keys have kid {kid!r}"))
-        return None
+        return None, keys
     run.ok("kid", f"kid {kid!r} found")
-    return matches[0]
+    return matches[0], keys
 
 
 def _key(run: _Run, keys: KeySet | None, info: JwkInfo | None, alg: str | None) -> Any:

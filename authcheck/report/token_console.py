@@ -14,6 +14,7 @@ from authcheck.core.classify import Classification, TokenKind
 from authcheck.core.findings import Finding, Severity
 from authcheck.core.redact import redact_token
 from authcheck.core.timefmt import expiry, lifetime_note, relative, utc
+from authcheck.report.token_json import redact_claims
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -92,7 +93,7 @@ def render_decode(console: Console, shape: Classification, now: float) -> None:
     decoded = shape.decoded
     if decoded is not None:
         _json_block(console, "Header", decoded.header)
-        _json_block(console, "Payload", decoded.claims)
+        _json_block(console, "Payload", redact_claims(decoded.claims))
         render_times(console, decoded.claims or {}, now)
         console.print(
             f"[bold]Signature:[/bold] {decoded.signature_len} bytes "

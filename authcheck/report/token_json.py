@@ -16,6 +16,38 @@ from authcheck.core.timefmt import BETTER_AUTH_DEFAULT_LIFETIME, utc
 SCHEMA_VERSION = 1
 
 
+_SECRET_NAMES = frozenset(
+    {
+        "token",
+        "sessiontoken",
+        "session_token",
+        "accesstoken",
+        "access_token",
+        "refreshtoken",
+        "refresh_token",
+        "idtoken",
+        "id_token",
+        "password",
+        "secret",
+        "client_secret",
+    }
+)
+
+
+def redact_claims(value: Any) -> Any:
+    """Claims with credentials inside redacted (the cookie cache carries the session token)."""
+    if isinstance(value, dict):
+        return {
+            k: redact_token(v)
+            if k.lower() in _SECRET_NAMES and isinstance(v, str)
+            else redact_claims(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_claims(v) for v in value]
+    return value
+
+
 def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 
@@ -50,7 +82,7 @@ def decode_document(shape: Classification, now: float) -> dict[str, Any]:
         "kind": shape.kind.value,
         "token": redact_token(shape.token) if shape.token else None,
         "header": decoded.header if decoded else None,
-        "claims": decoded.claims if decoded else None,
+        "claims": redact_claims(decoded.claims) if decoded else None,
         "signature_len": decoded.signature_len if decoded else None,
         "times": times(decoded.claims if decoded else None, now),
         "findings": _findings(shape.findings),
@@ -65,7 +97,7 @@ def verify_document(result: Any, token: str, jwks: dict[str, Any] | None) -> dic
         "valid": result.valid,
         "token": redact_token(token.strip()),
         "header": result.header,
-        "claims": result.claims,
+        "claims": redact_claims(result.claims),
         "signature_len": result.signature_len,
         "key": result.key.to_dict() if result.key else None,
         "jwks": jwks,

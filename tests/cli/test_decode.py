@@ -132,3 +132,20 @@ def test_fast_path_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code, mint(ED_KEY)], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "0 []"
+
+
+def test_cookie_cache_session_token_is_redacted() -> None:
+    import hashlib
+    import hmac
+
+    from authcheck.core.b64 import b64url_encode
+
+    header = b64url_encode(b'{"alg":"HS256","typ":"JWT"}')
+    body = {"session": {"token": SESSION_ID, "userId": "u1"}, "user": {"id": "u1"}}
+    payload = b64url_encode(json.dumps(body).encode())
+    mac = hmac.new(b"s" * 32, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    token = f"{header}.{payload}.{b64url_encode(mac)}"
+    for args in (["decode", token], ["decode", token, "--json"]):
+        result = runner.invoke(APP, args)
+        assert result.exit_code == 1
+        assert "cookie" in result.stdout and SESSION_ID not in result.stdout

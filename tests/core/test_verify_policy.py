@@ -1,0 +1,92 @@
+"""VerifyPolicy, key rotation through a fetcher, and results as values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from authcheck.core.fetch import JwksFetcher
+from authcheck.core.verify import ALL_CHECKS, VerifyPolicy, verify
+from tests.core.keys import BASE, claims, key, key_set, mint
+
+OLD, NEW = key("EdDSA", "rot-old"), key("EdDSA", "rot-new")
+
+
+class Clock:
+    now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_better_auth_policy_defaults() -> None:
+    policy = VerifyPolicy.better_auth("http://localhost:3000")
+    assert policy.jwks == "http://localhost:3000/api/auth/jwks"
+    assert policy.issuer == policy.audience == "http://localhost:3000"
+    assert "EdDSA" in policy.algorithms and "HS256" not in policy.algorithms
+    assert VerifyPolicy.better_auth("http://x/", leeway=5).jwks == "http://x/api/auth/jwks"
+
+
+def test_rotation_is_picked_up_by_one_rate_limited_refetch() -> None:
+    served: dict[str, Any] = {"keys": [OLD.jwk]}
+    hits: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hits.append(1)
+        return httpx.Response(200, json=served, headers={"cache-control": "max-age=3600"})
+
+    clock = Clock()
+    fetcher = JwksFetcher(
+        f"{BASE}/api/auth/jwks", httpx.Client(transport=httpx.MockTransport(handler)), clock=clock
+    )
+    policy = VerifyPolicy.better_auth(BASE)
+    assert policy.verify(mint(OLD), fetcher=fetcher).valid
+    served = {"keys": [OLD.jwk, NEW.jwk]}  # the issuer rotates
+    clock.now += 10
+    early = policy.verify(mint(NEW), fetcher=fetcher)
+    assert not early.valid and "header.kid-unknown" in early.codes  # within the refetch limit
+    clock.now += 30
+    late = policy.verify(mint(NEW), fetcher=fetcher)
+    assert late.valid, late.findings
+    assert late.key is not None and late.key.kid == "rot-new"
+    assert len(hits) == 2
+
+
+def test_every_check_is_reported_in_order() -> None:
+    result = verify(mint(OLD), key_set=key_set(OLD), issuer=BASE, audience=BASE)
+    assert tuple(c.name for c in result.checks) == ALL_CHECKS
+    broken = verify("not a token", key_set=key_set(OLD))
+    assert tuple(c.name for c in broken.checks) == ALL_CHECKS
+    assert broken.check("jwks").status == "pass"  # the key set is still looked at
+
+
+def test_unreachable_jwks_is_a_value_with_claims_still_checked() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, text="down")
+
+    fetcher = JwksFetcher(f"{BASE}/jwks", httpx.Client(transport=httpx.MockTransport(handler)))
+    result = verify(mint(OLD, claims(exp=1)), fetcher=fetcher, issuer=BASE, audience=BASE)
+    assert not result.valid
+    assert result.jwks_error is not None and result.jwks_error.code == "jwks.unreachable"
+    assert result.check("exp").status == "fail"
+
+
+def test_cookie_cache_jwt_is_named_by_verify() -> None:
+    import hashlib
+    import hmac
+    import json
+
+    from authcheck.core.b64 import b64url_encode
+
+    h = b64url_encode(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = {
+        "session": {"token": "k2Qh7VfWbHn3XyZ0aB4cD5eF6gH7iJ8k", "userId": "u"},
+        "user": {"id": "u"},
+        "exp": 9999999999,
+    }
+    p = b64url_encode(json.dumps(body).encode())
+    mac = hmac.new(b"s" * 32, f"{h}.{p}".encode(), hashlib.sha256).digest()
+    result = verify(f"{h}.{p}.{b64url_encode(mac)}", key_set=key_set(OLD))
+    assert "token.cookie-cache-jwt" in result.codes
+    assert "header.alg-not-allowed" in result.codes
