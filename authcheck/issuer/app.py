@@ -26,14 +26,22 @@ def _is_loopback(host: str | None) -> bool:
         return False
 
 
-class LoopbackOnly(BaseHTTPMiddleware):
-    """The control API answers loopback peers only; the JWKS is public like Better Auth's."""
+class Gatekeeper(BaseHTTPMiddleware):
+    """The control API answers loopback peers only; the JWKS is public like Better Auth's.
+    Any other request (``/api/auth/get-session``…) is counted: validation must not need one."""
+
+    def __init__(self, app: Any, state: IssuerState) -> None:
+        super().__init__(app)
+        self.state = state
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if request.url.path.startswith(CONTROL_PREFIX + "/"):
+        path = request.url.path
+        if path.startswith(CONTROL_PREFIX + "/"):
             peer = request.client.host if request.client else None
             if not _is_loopback(peer):
                 return JSONResponse({"error": "loopback only"}, status_code=403)
+        elif path != self.state.config.jwks_path:
+            self.state.count_other_request()
         return await call_next(request)
 
 
@@ -112,5 +120,5 @@ def build_app(state: IssuerState) -> Starlette:
         Route(f"{CONTROL_PREFIX}/foreign/jwks", foreign_jwks, methods=["GET"]),
     ]
     app = Starlette(routes=routes)
-    app.add_middleware(LoopbackOnly)
+    app.add_middleware(Gatekeeper, state=state)
     return app

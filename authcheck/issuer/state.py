@@ -43,6 +43,7 @@ class IssuerState:
         self.outage = False
         self.jwks_fetches = 0
         self.foreign_jwks_fetches = 0
+        self.other_requests = 0
 
     @property
     def current(self) -> SigningKey:
@@ -74,17 +75,23 @@ class IssuerState:
         with self._lock:
             self.foreign_jwks_fetches += 1
 
+    def count_other_request(self) -> None:
+        with self._lock:
+            self.other_requests += 1
+
     def counters(self) -> dict[str, int]:
         with self._lock:
             return {
                 "jwks_fetches": self.jwks_fetches,
                 "foreign_jwks_fetches": self.foreign_jwks_fetches,
+                "other_requests": self.other_requests,
             }
 
     def reset_counters(self) -> None:
         with self._lock:
             self.jwks_fetches = 0
             self.foreign_jwks_fetches = 0
+            self.other_requests = 0
 
     @property
     def jwks_url(self) -> str:

@@ -49,6 +49,7 @@ CAUGHT_BY = {
     "crash-on-malformed": {"edge.malformed", "edge.session-token"},
     "forbidden-for-invalid": REJECTIONS,
     "jwks-per-request": {"sc002.local-validation"},
+    "asks-issuer-per-request": {"sc002.local-validation"},
     # Rotation runs first, so a backend that never refetches refuses every later token too.
     "no-kid-refetch": {
         "edge.key-rotation",

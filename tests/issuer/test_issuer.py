@@ -141,8 +141,14 @@ def test_outage_and_counters() -> None:
         client.post("/__authcheck/outage", json={"on": False})
         assert client.get("/api/auth/jwks").status_code == 200
         assert client.get("/__authcheck/counters").json()["jwks_fetches"] == 2
+        assert client.get("/api/auth/get-session").status_code == 404
+        assert client.get("/__authcheck/counters").json()["other_requests"] == 1
         client.post("/__authcheck/counters/reset")
-        assert client.get("/__authcheck/counters").json()["jwks_fetches"] == 0
+        assert client.get("/__authcheck/counters").json() == {
+            "jwks_fetches": 0,
+            "foreign_jwks_fetches": 0,
+            "other_requests": 0,
+        }
 
 
 @pytest.mark.parametrize(

@@ -73,21 +73,32 @@ def check_local_validation(ctx: Context) -> Outcome:
     calls = ctx.scenario.calls
     limit = ctx.scenario.expect.max_jwks_fetches
     limit = 1 if limit is None else limit
-    before = ctx.source.counters()["jwks_fetches"]
+    start = ctx.source.counters()
+    before = start["jwks_fetches"]
     token = ctx.source.valid_token(a)
     ok = 0
     for n in range(calls):
         if n % 10 == 0:
             token = ctx.source.valid_token(a)  # several distinct tokens, not one cached string
         ok += api.list_tasks(a, token, probe=f"authenticated call {n}").status_code == 200
-    fetches = ctx.source.counters()["jwks_fetches"] - before
+    end = ctx.source.counters()
+    fetches = end["jwks_fetches"] - before
     details = {"calls": calls, "ok": ok, "jwks_fetches": fetches}
+    other = None
+    if "other_requests" in start and "other_requests" in end:  # optional counter
+        other = details["issuer_other_requests"] = end["other_requests"] - start["other_requests"]
     if ok != calls:
         return failed(f"only {ok} of {calls} authenticated calls got 200", **details)
     if fetches > limit:
         return failed(
             f"{calls} authenticated calls caused {fetches} JWKS fetches (at most {limit}): "
             "cache the key set and verify locally",
+            **details,
+        )
+    if other:
+        return failed(
+            f"{calls} authenticated calls made {other} other request(s) to the issuer "
+            "(e.g. /api/auth/get-session): validate the JWT locally instead",
             **details,
         )
     return passed(f"{calls} authenticated calls, {fetches} JWKS fetch(es)", **details)
