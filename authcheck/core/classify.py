@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
 
-from authcheck.core.findings import Finding, finding
+from authcheck.core.findings import Finding, Severity, finding
 from authcheck.core.jose import MAX_TOKEN_BYTES, DecodedToken, DecodeError, decode_unverified
 
 
@@ -141,6 +141,24 @@ def _jws_kind(text: str, max_bytes: int, found: list[Finding]) -> Classification
             )
         )
         return Classification(TokenKind.COOKIE_CACHE_JWT, text, tuple(found), decoded)
+    alg = decoded.alg
+    if isinstance(alg, str) and alg.strip().lower() == "none":
+        found.append(
+            finding(
+                "header.alg-none",
+                "alg none: an unsigned token, which every verifier must reject",
+                severity=Severity.WARNING,
+            )
+        )
+    elif isinstance(alg, str) and alg.startswith("HS"):
+        found.append(
+            finding(
+                "header.alg-not-allowed",
+                f"alg {alg}: a shared-secret token, not the JWT plugin's (EdDSA by default)",
+                "Backends verify Better Auth JWTs with the JWKS (spec FR-010); " + _HINT_TAKE_JWT,
+                severity=Severity.WARNING,
+            )
+        )
     return Classification(TokenKind.JWS, text, tuple(found), decoded)
 
 

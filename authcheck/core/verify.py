@@ -449,7 +449,11 @@ def _select_key(
         return None, keys
     matches = keys.by_kid(kid)
     if not matches and fetcher is not None:
-        found = fetcher.key_for(kid)  # refetches once (rate-limited) on an unknown kid
+        try:
+            found = fetcher.key_for(kid)  # refetches once (rate-limited) on an unknown kid
+        except JwksError as exc:  # the refetch failed: the kid stays unknown, say why
+            run.pre.append(exc.finding)
+            found = None
         if found is not None and fetcher.last is not None:
             keys = fetcher.last.key_set
             matches = keys.by_kid(kid)

@@ -125,3 +125,13 @@ def test_malformed_names_the_part() -> None:
     shape = classify("eyJhbGciOiJFZERTQSJ9.e30.@@@")
     assert shape.kind is TokenKind.MALFORMED
     assert "signature" in shape.findings[-1].message
+
+
+def test_unsigned_and_shared_secret_jwts_decode_with_a_warning() -> None:
+    header = b64url_encode(b'{"alg":"none"}')
+    shape = classify(f"{header}.{b64url_encode(b'{}')}.")
+    assert shape.kind is TokenKind.JWS
+    assert [(f.code, f.severity.value) for f in shape.findings] == [("header.alg-none", "warning")]
+    hs_header = b64url_encode(b'{"alg":"HS256"}')
+    hs = classify(hs_header + "." + b64url_encode(b"{}") + ".c2ln")
+    assert [f.code for f in hs.findings] == ["header.alg-not-allowed"]

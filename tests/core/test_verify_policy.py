@@ -90,3 +90,20 @@ def test_cookie_cache_jwt_is_named_by_verify() -> None:
     result = verify(f"{h}.{p}.{b64url_encode(mac)}", key_set=key_set(OLD))
     assert "token.cookie-cache-jwt" in result.codes
     assert "header.alg-not-allowed" in result.codes
+
+
+def test_a_failed_refetch_for_an_unknown_kid_is_reported_not_raised() -> None:
+    answers = [httpx.Response(200, json={"keys": [OLD.jwk]})]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return answers.pop(0) if answers else httpx.Response(500, text="boom")
+
+    clock = Clock()
+    fetcher = JwksFetcher(
+        f"{BASE}/jwks", httpx.Client(transport=httpx.MockTransport(handler)), clock=clock
+    )
+    assert verify(mint(OLD), fetcher=fetcher, issuer=BASE, audience=BASE).valid
+    clock.now += 60
+    result = verify(mint(NEW), fetcher=fetcher, issuer=BASE, audience=BASE)
+    assert not result.valid
+    assert {"header.kid-unknown", "jwks.unreachable"} <= set(result.codes)
