@@ -22,7 +22,7 @@ from authcheck.engine.catalogue import load_catalogue
 from authcheck.engine.checks.token import SESSION_MESSAGE
 from authcheck.engine.results import Status
 
-pytestmark = [pytest.mark.node, pytest.mark.browser]
+pytestmark = [pytest.mark.node, pytest.mark.browser, pytest.mark.slow]
 
 FULL_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+")
 

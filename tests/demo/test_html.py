@@ -1,0 +1,72 @@
+"""The HTML report on a hand-made run: matrix, requests, escaping and redaction."""
+
+from __future__ import annotations
+
+import re
+
+from authcheck.engine.browser import CapturedRequest, CaptureResult
+from authcheck.engine.results import RecordedRequest, RunReport, ScenarioResult, Status
+from authcheck.report.html import REQUIREMENTS, HtmlContext, HtmlRenderer, worst
+
+JWT = (
+    "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1c2VyLWEiLCJleHAiOjE5MDAwMDAwMDB9."
+    "c2lnbmF0dXJlLWJ5dGVzLWFyZS1oZXJlLWFuZC1sb25nLWVub3VnaA"
+)
+
+
+def result(id_: str, status: Status, proves: tuple[str, ...], **kw: object) -> ScenarioResult:
+    return ScenarioResult(
+        id=id_,
+        title=f"title of {id_}",
+        proves=proves,
+        status=status,
+        reason="why",
+        duration_s=0.1,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def report(*results: ScenarioResult) -> RunReport:
+    return RunReport("http://127.0.0.1:1", "test", "2026-01-01T00:00:00+00:00", 1.0, results)
+
+
+def test_matrix_has_every_spec_requirement_and_the_edge_cases_seen() -> None:
+    page = HtmlRenderer().render(
+        report(
+            result("us1.list", Status.PASSED, ("US1-1", "SC-001")),
+            result("edge.x", Status.WARNED, ("edge: deleted user",)),
+        )
+    )
+    for requirement in REQUIREMENTS:
+        assert f'<th class="req">{requirement}</th>' in page
+    assert "deleted user" in page
+    assert page.count("not covered") == len(REQUIREMENTS) - 2  # US1-1 and SC-001 are covered
+
+
+def test_requirement_verdict_is_the_worst_of_its_scenarios() -> None:
+    assert worst([Status.PASSED, Status.FAILED, Status.WARNED]) is Status.FAILED
+    assert worst([Status.SKIPPED, Status.PASSED]) is Status.PASSED
+    assert worst([]) is None
+
+
+def test_requests_show_method_path_status_timing() -> None:
+    request = RecordedRequest("GET", "http://127.0.0.1:1/api/u/tasks", "Bearer eyJhbG…", 401, 3.25)
+    page = HtmlRenderer().render(
+        report(result("us1.a", Status.FAILED, ("FR-006",), requests=(request,)))
+    )
+    assert "<td>GET</td>" in page and "/api/u/tasks" in page
+    assert "s4'>401</td>" in page and ">3.2<" in page
+
+
+def test_text_is_escaped_and_tokens_redacted() -> None:
+    evil = result("us2.a", Status.FAILED, ("US2-2",), advice=f"<script>alert(1)</script> {JWT}")
+    capture = CaptureResult(
+        requests=(CapturedRequest("POST", "http://127.0.0.1:1/api/u/tasks", f"Bearer {JWT}", 201),),
+        token_from_client=JWT,
+    )
+    page = HtmlRenderer(HtmlContext(capture=capture, title="<b>t</b>")).render(report(evil))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in page
+    assert JWT not in page
+    assert re.search(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.", page) is None
+    assert "Bearer eyJhbG…[redacted" in page
