@@ -162,6 +162,15 @@ def parse_key_set(document: bytes | str | dict[str, Any], source: str = "JWKS") 
     return KeySet(keys, _set_findings(keys))
 
 
+def lint_key_set(key_set: KeySet | bytes | str | dict[str, Any]) -> tuple[Finding, ...]:
+    """Every lint finding of a key set (parsed first when given as a document).
+
+    ``JwksError`` (jwks.invalid) when the document is not a key set at all.
+    """
+    parsed = key_set if isinstance(key_set, KeySet) else parse_key_set(key_set)
+    return parsed.findings
+
+
 def _describe(index: int, raw: Any) -> JwkInfo:
     if not isinstance(raw, dict):
         bad = finding("jwks.unsupported-key", f"key #{index} is not a JSON object")

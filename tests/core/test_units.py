@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -114,3 +115,12 @@ def test_finding_helper_uses_the_catalogue_severity() -> None:
     assert Finding("a.b", Severity.INFO, "m").to_dict()["severity"] == "info"
     with pytest.raises(KeyError):
         finding("made.up", "m")
+
+
+def test_lint_key_set_accepts_documents_and_key_sets() -> None:
+    from authcheck.core.jwks import lint_key_set, parse_key_set
+
+    doc = {"keys": [{"kty": "RSA", "kid": "a", "n": "AQAB", "e": "AQAB", "d": "AQ"}]}
+    codes = {f.code for f in lint_key_set(doc)}
+    assert {"jwks.private-key-exposed", "jwks.weak-key"} <= codes
+    assert lint_key_set(parse_key_set(doc)) == lint_key_set(json.dumps(doc))
