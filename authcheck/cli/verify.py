@@ -61,6 +61,7 @@ def register(app: typer.Typer) -> None:
         )
         from authcheck.core.fetch import JwksFetcher
         from authcheck.core.inputs import read_token
+        from authcheck.core.jwks import ALG_KEY
         from authcheck.core.verify import DEFAULT_ALGORITHMS, DEFAULT_REQUIRE, VerifyPolicy
         from authcheck.errors import AuthcheckError, BadInputError, ExitStatus
 
@@ -74,6 +75,17 @@ def register(app: typer.Typer) -> None:
             if not raw.strip():
                 raise BadInputError("the token is empty", "Pass a JWT, '-' for stdin, or @file.")
             algs = split_list(algorithms) or DEFAULT_ALGORITHMS
+            unknown = [a for a in algs if a not in ALG_KEY]
+            if unknown:
+                raise BadInputError(
+                    f"unknown algorithm {unknown[0]!r} in --algorithms",
+                    f"names are case-sensitive; known: {', '.join(ALG_KEY)}",
+                )
+            if better_auth is not None and not better_auth.startswith(("http://", "https://")):
+                raise BadInputError(
+                    f"--better-auth wants a base URL, got {better_auth!r}",
+                    "e.g. --better-auth http://localhost:3000",
+                )
             if better_auth is not None:
                 policy = VerifyPolicy.better_auth(better_auth)
             else:

@@ -141,6 +141,9 @@ def test_unreachable_and_timeout_exit_3(base: str, server: tuple[str, JwksBehavi
         (["verify", "@/nonexistent", "--jwks", "/tmp/x.json"], "no such file"),
         (["verify", "a.b.c", "--jwks", "/nonexistent/jwks.json"], "no such JWKS file"),
         (["verify", "a.b.c", "--jwks", "x", "--leeway", "soon"], "leeway"),
+        (["verify", "a.b.c", "--jwks", "x", "--algorithms", "rs256"], "unknown algorithm"),
+        (["verify", "a.b.c", "--jwks", "x", "--algorithms", "none"], "unknown algorithm"),
+        (["verify", "a.b.c", "--better-auth", "localhost:3000"], "base URL"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], words: str) -> None:
