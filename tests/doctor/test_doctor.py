@@ -179,3 +179,12 @@ def test_token_from_stdin(frontend: FrontendServer, backend: BackendFactory) -> 
         result = CliRunner().invoke(app, [*args, "--token", "-", "--json"], input=sid + "\n")
     assert result.exit_code == 1
     assert json.loads(result.output)["diagnosis"][0]["code"] == "session-token"
+
+
+def test_unreachable_better_auth_without_a_token_is_exit_3(backend: BackendFactory) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    with backend() as url:
+        args = ["doctor", "--better-auth-url", nowhere, "--backend-url", url]
+        result = CliRunner().invoke(app, args)
+    assert result.exit_code == 3
+    assert "Better Auth not reachable" in result.output and "Traceback" not in result.output
