@@ -304,6 +304,23 @@ def wrong_user_path(report: DoctorReport) -> list[_Found]:
     ]
 
 
+def no_routes(report: DoctorReport) -> list[_Found]:
+    if not report.calls or any(c.status != 404 for c in report.calls):
+        return []
+    paths = ", ".join(c.path for c in report.calls)
+    return [
+        _Found(
+            30,
+            "routes-not-found",
+            f"The backend has none of the routes doctor calls ({paths}: 404)",
+            "doctor needs an authenticated GET route to see how the backend treats the token",
+            None,
+            f"backend: check --backend-url ({report.backend_url}); doctor calls GET /api/me "
+            "and GET /api/{user_id}/tasks",
+        )
+    ]
+
+
 def junk(report: DoctorReport) -> list[_Found]:
     codes = {"token.bearer-prefix", "token.quoted", "token.whitespace", "token.url-encoded"}
     found = [f for f in report.token.findings if f.code in codes]
@@ -352,6 +369,7 @@ RULES: tuple[Rule, ...] = (
     jwks_problems,
     wrong_user_path,
     better_auth_url,
+    no_routes,
     junk,
 )
 

@@ -188,3 +188,10 @@ def test_unreachable_better_auth_without_a_token_is_exit_3(backend: BackendFacto
         result = CliRunner().invoke(app, args)
     assert result.exit_code == 3
     assert "Better Auth not reachable" in result.output and "Traceback" not in result.output
+
+
+def test_backend_without_the_routes_says_so(frontend: FrontendServer) -> None:
+    with ThreadedUvicorn(Starlette(routes=[])) as server:
+        code, report = doctor_json(frontend, server.url)
+    assert code == 1 and report["accepted"] is False
+    assert [d["code"] for d in report["diagnosis"]] == ["routes-not-found"]
