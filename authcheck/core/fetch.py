@@ -252,7 +252,14 @@ class JwksFetcher:
 
 def _reason(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
-    if "Name or service not known" in text or "nodename nor servname" in text:
+    dns_markers = (
+        "Name or service not known",
+        "nodename nor servname",
+        "name resolution",
+        "No address associated with hostname",
+        "getaddrinfo failed",
+    )
+    if any(marker in text for marker in dns_markers):
         return "the host name does not resolve (DNS)"
     return text.splitlines()[0][:200]
 

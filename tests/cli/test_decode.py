@@ -149,3 +149,10 @@ def test_cookie_cache_session_token_is_redacted() -> None:
         result = runner.invoke(APP, args)
         assert result.exit_code == 1
         assert "cookie" in result.stdout and SESSION_ID not in result.stdout
+
+
+def test_every_token_kind_has_a_human_name() -> None:
+    from authcheck.core.classify import TokenKind
+    from authcheck.report.token_console import _KIND_TEXT
+
+    assert set(_KIND_TEXT) == set(TokenKind)
