@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FRONTEND = ROOT / "reference_frontend"
 _SKIP = {"node_modules", "dist", ".authcheck-build.lock"}
+LATER_RUNS = 3
 
 
 def timed_demo(workdir: Path, env: dict[str, str]) -> tuple[float, int]:
@@ -44,13 +46,13 @@ def main() -> None:
         rows = [
             ("fresh frontend (npm ci + build + demo)", *timed_demo(base, env)),
             ("first run after installs", *timed_demo(base, env)),
-            ("second run", *timed_demo(base, env)),
         ]
+        rows += [(f"later run {n}", *timed_demo(base, env)) for n in range(2, 2 + LATER_RUNS)]
     for name, seconds, status in rows:
         print(f"{name:42} {seconds:6.1f} s  (exit {status})")
-    after_installs, second = rows[1][1], rows[2][1]
-    print(f"after installs: {after_installs:.1f} s (target < 120 s)")
-    print(f"second run:     {second:.1f} s (target < 30 s)")
+    later = statistics.median(seconds for _, seconds, _ in rows[2:])
+    print(f"after installs: {rows[1][1]:.1f} s (target < 120 s)")
+    print(f"later runs:     median {later:.1f} s over {LATER_RUNS} (target < 30 s)")
 
 
 if __name__ == "__main__":
