@@ -90,6 +90,11 @@ class Probe(_Strict):
     derive: DeriveKind | None = None
     authorization: str | None = Field(default=None, description="literal Authorization value")
     no_authorization: bool = False
+    routes: list[Literal["list", "create", "get", "update", "complete", "delete"]] = Field(
+        default=["list"],
+        min_length=1,
+        description="task routes to send it to (item routes use a task of the token's user)",
+    )
     fallback: Literal["expired-token"] | None = Field(
         default=None, description="use the run's --expired-token when the mint is not possible"
     )

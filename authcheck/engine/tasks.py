@@ -40,6 +40,33 @@ class TasksApi:
             "GET", self._path(self.routes.list, owner), authorization=authorization, probe=probe
         )
 
+    def send_as(
+        self,
+        route: str,
+        owner: User,
+        authorization: str | None,
+        *,
+        task_id: str = "",
+        probe: str | None = None,
+    ) -> httpx.Response:
+        """Call one task route (list, create, get, update, complete, delete) with a raw header."""
+        r = self.routes
+        title = {r.title_field: "authcheck unauthorised"}
+        method, template, body = {
+            "list": ("GET", r.list, None),
+            "create": ("POST", r.create, title),
+            "get": ("GET", r.item, None),
+            "update": (r.update_method, r.item, title),
+            "complete": (
+                (r.complete_method, r.complete, None)
+                if r.complete
+                else (r.update_method, r.item, {r.completed_field: True})
+            ),
+            "delete": ("DELETE", r.item, None),
+        }[route]
+        path = self._path(template, owner, task_id)
+        return self.http.send(method, path, authorization=authorization, json=body, probe=probe)
+
     def create(self, owner: User, token: str, title: str | None = None) -> httpx.Response:
         body = {self.routes.title_field: title or f"authcheck {secrets.token_hex(3)}"}
         return self.http.send(

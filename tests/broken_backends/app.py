@@ -40,6 +40,7 @@ DEFECTS = frozenset(
         "no-path-check",  # /api/{user_id}/ is not compared with sub
         "no-owner-check",  # another user's task is reachable by id
         "update-not-saved",  # PUT answers 200 but keeps the old values
+        "unprotected-delete",  # DELETE forgot the auth dependency (trusts the path)
         "slow-reject",  # every refusal takes 0.6 s
     }
 )
@@ -235,8 +236,13 @@ def build_app(
         task["completed"] = not task["completed"]
         return task
 
+    def delete_user(request: Request) -> str:
+        if "unprotected-delete" in defects:
+            return str(request.path_params["user_id"])
+        return current_user(request)
+
     @app.delete("/api/{user_id}/tasks/{task_id}", status_code=204)
-    def delete(user_id: str, task_id: str, sub: User) -> Response:
+    def delete(user_id: str, task_id: str, sub: Annotated[str, Depends(delete_user)]) -> Response:
         own_path(user_id, sub)
         own_task(task_id, sub)
         with lock:

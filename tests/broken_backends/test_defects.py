@@ -65,6 +65,7 @@ CAUGHT_BY = {
     "no-path-check": {"us3.cross-user-denied"},
     "no-owner-check": {"us3.cross-user-denied"},
     "update-not-saved": {"us1.crud-roundtrip"},
+    "unprotected-delete": {"edge.no-credentials", "edge.malformed", "us3.cross-user-denied"},
 }
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import httpx
 
 from authcheck.engine.catalogue import Capability
-from authcheck.engine.checks._util import excerpt, failed, passed, warned
+from authcheck.engine.checks._util import excerpt, failed, passed, says, warned
+from authcheck.engine.checks.tasks import SetupFailed
 from authcheck.engine.context import Context
 from authcheck.engine.probes import authorization_for, probe_user
 from authcheck.engine.results import Outcome
+from authcheck.engine.source import User
 from authcheck.engine.tasks import TasksApi
 
 
@@ -28,6 +30,17 @@ def _judge(response: httpx.Response, ctx: Context) -> str | None:
     return None
 
 
+_TITLE = "authcheck untouchable"
+
+
+def _own_task(api: TasksApi, owner: User, token: str) -> str:
+    response = api.create(owner, token, _TITLE)
+    task_id = api.task_id(response)
+    if response.status_code not in (200, 201) or task_id is None:
+        raise SetupFailed(f"creating a task to probe failed: {says(response)}")
+    return task_id
+
+
 def check_reject(ctx: Context) -> Outcome:
     api = TasksApi(ctx.http, ctx.routes)
     source = ctx.source
@@ -44,12 +57,27 @@ def check_reject(ctx: Context) -> Outcome:
     )
     before = source.counters() if count_foreign else {}
     problems: list[str] = []
-    for probe in ctx.scenario.probes:
-        authorization = authorization_for(probe, source)
-        response = api.list_raw(probe_user(probe, source), authorization, probe.name)
-        problem = _judge(response, ctx)
-        if problem:
-            problems.append(f"{probe.name}: {problem}")
+    try:
+        for probe in ctx.scenario.probes:
+            authorization = authorization_for(probe, source)
+            owner = probe_user(probe, source)
+            task_id = ""
+            if set(probe.routes) - {"list", "create"}:
+                task_id = _own_task(api, owner, source.valid_token(owner))
+            for route in probe.routes:
+                name = probe.name if probe.routes == ["list"] else f"{probe.name} ({route})"
+                response = api.send_as(route, owner, authorization, task_id=task_id, probe=name)
+                problem = _judge(response, ctx)
+                if problem:
+                    problems.append(f"{name}: {problem}")
+            if task_id:
+                after = api.get(owner, task_id, source.valid_token(owner))
+                if after.status_code != 200 or after.json().get(ctx.routes.title_field) != _TITLE:
+                    problems.append(
+                        f"{probe.name}: the task changed or vanished ({after.status_code})"
+                    )
+    except SetupFailed as exc:
+        return warned(f"{exc}; cannot probe the task routes (see us1.create-task)")
     if count_foreign:
         fetched = source.counters()["foreign_jwks_fetches"] - before["foreign_jwks_fetches"]
         allowed = ctx.scenario.expect.foreign_jwks_fetches or 0
@@ -57,7 +85,7 @@ def check_reject(ctx: Context) -> Outcome:
             problems.append(f"the backend fetched the jku URL {fetched} time(s)")
     total = len(ctx.scenario.probes)
     if problems:
-        return failed(f"{len(problems)} of {total} refused wrongly: " + "; ".join(problems))
+        return failed(f"{len(problems)} problem(s) in {total} probe(s): " + "; ".join(problems))
     wanted = "/".join(str(s) for s in ctx.scenario.expect.status)
     unseen = ""
     if ctx.scenario.expect.foreign_jwks_fetches is not None and not count_foreign:
