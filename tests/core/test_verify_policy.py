@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from authcheck.core.fetch import JwksFetcher
 from authcheck.core.verify import ALL_CHECKS, VerifyPolicy, verify
-from tests.core.keys import BASE, claims, key, key_set, mint
+from tests.core.keys import BASE, claims, key, key_set, mint, sign_raw
 
 OLD, NEW = key("EdDSA", "rot-old"), key("EdDSA", "rot-new")
 
@@ -107,3 +108,42 @@ def test_a_failed_refetch_for_an_unknown_kid_is_reported_not_raised() -> None:
     result = verify(mint(NEW), fetcher=fetcher, issuer=BASE, audience=BASE)
     assert not result.valid
     assert {"header.kid-unknown", "jwks.unreachable"} <= set(result.codes)
+
+
+@pytest.mark.parametrize("alg", ["EdDSA", "Ed25519", "ES256", "ES512", "RS256", "PS256"])
+def test_every_default_algorithm_verifies(alg: str) -> None:
+    k = key(alg, f"default-{alg}")
+    result = verify(mint(k), key_set=key_set(k), issuer=BASE, audience=BASE)
+    assert result.valid, result.findings
+    assert result.header is not None and result.header["alg"] == (
+        "EdDSA" if alg == "Ed25519" else alg
+    )
+
+
+@pytest.mark.parametrize("alg", ["ES384", "RS384", "PS512", "HS256"])
+def test_other_algorithms_need_to_be_allowed(alg: str) -> None:
+    if alg == "HS256":
+        from authcheck.core.b64 import b64url_encode
+
+        secret = b"s" * 32
+        jwk = {"kty": "oct", "kid": "h", "k": b64url_encode(secret), "alg": "HS256"}
+        import jwt
+
+        token = jwt.encode(claims(), secret, algorithm="HS256", headers={"kid": "h"})
+        ks = key_set(jwk)
+    else:
+        k = key(alg, f"other-{alg}")
+        token, ks = mint(k), key_set(k)
+    assert "header.alg-not-allowed" in verify(token, key_set=ks, issuer=BASE, audience=BASE).codes
+    allowed = verify(token, key_set=ks, issuer=BASE, audience=BASE, algorithms=[alg])
+    assert allowed.valid, allowed.findings
+
+
+def test_rfc9864_ed25519_header_is_accepted() -> None:
+    import json
+
+    k = key("EdDSA", "rfc9864")
+    token = sign_raw(json.dumps({"alg": "Ed25519", "kid": k.kid}), json.dumps(claims()), k)
+    assert verify(token, key_set=key_set(k), issuer=BASE, audience=BASE).valid
+    only_eddsa = verify(token, key_set=key_set(k), issuer=BASE, audience=BASE, algorithms=["EdDSA"])
+    assert only_eddsa.valid
