@@ -18,11 +18,18 @@ _EMBEDDED = ("jwk", "jku", "x5u", "x5c")
 _TYPS = ("JWT", "at+jwt", "application/at+jwt", "application/jwt")
 
 
+WRAPPER_CODES = frozenset(
+    {"token.whitespace", "token.bearer-prefix", "token.quoted", "token.url-encoded"}
+)
+
+
 def check_format(run: CheckRun, token: str, max_bytes: int, jws_only: bool) -> DecodedToken | None:
+    """Exactly one ``format`` check: the compact JWS as it arrives, junk around it included."""
     if not isinstance(token, str):
         run.fail("format", finding("token.not-jwt", f"the token is {type(token).__name__}"))
         return None
     text = token
+    wrapped: list[Finding] = []
     clean = len(token) <= max_bytes and _CLEAN.fullmatch(token) is not None
     if not clean:
         shape = classify(token, max_bytes=max_bytes)
@@ -33,29 +40,36 @@ def check_format(run: CheckRun, token: str, max_bytes: int, jws_only: bool) -> D
             run.pre.extend(f for f in shape.findings if f is not main)
             run.fail("format", main)
             return None
-        if shape.findings:
-            wrapped = [Finding(f.code, Severity.ERROR, f.message, f.hint) for f in shape.findings]
-            run.pre.extend(wrapped[1:])
-            run.fail(
-                "format",
-                wrapped[0],
-                "the token arrives wrapped ("
-                + ", ".join(f.code for f in shape.findings)
-                + "): a backend receiving this exact value answers 401",
-            )
+        # A backend receives the value exactly as sent: junk around a JWT is an error here.
+        wrapped = [
+            Finding(f.code, Severity.ERROR, f.message, f.hint)
+            for f in shape.findings
+            if f.code in WRAPPER_CODES
+        ]
         text = shape.token
     try:
         decoded = decode_unverified(
             text, max_bytes=max_bytes, require_claims=False, alphabet_checked=clean
         )
     except DecodeError as exc:
+        run.pre.extend(wrapped)
         run.fail("format", exc.finding)
         return None
     if decoded.claims is None and not jws_only:
         problem = decoded.payload_problem or "the payload is not a JSON object"
+        run.pre.extend(wrapped)
         run.fail("format", finding("token.malformed", f"{problem}: not a JWT claim set"))
-    elif text == token:
-        run.ok("format", f"compact JWS, {len(token)} bytes, 3 parts")
+    elif wrapped:
+        run.pre.extend(wrapped[1:])
+        codes = ", ".join(f.code for f in wrapped)
+        run.fail(
+            "format",
+            wrapped[0],
+            f"the token arrives wrapped ({codes}): a backend receiving this exact value "
+            "answers 401",
+        )
+    else:
+        run.ok("format", f"compact JWS, {len(text)} bytes, 3 parts")
     return decoded
 
 

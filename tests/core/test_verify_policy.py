@@ -147,3 +147,35 @@ def test_rfc9864_ed25519_header_is_accepted() -> None:
     assert verify(token, key_set=key_set(k), issuer=BASE, audience=BASE).valid
     only_eddsa = verify(token, key_set=key_set(k), issuer=BASE, audience=BASE, algorithms=["EdDSA"])
     assert only_eddsa.valid
+
+
+@pytest.mark.parametrize(
+    "token_of",
+    [
+        lambda t: f"Bearer {t}",
+        lambda t: f'"{t}"\n',
+        lambda t: t + "\n",
+        lambda t: t.replace(".", "%2E"),
+        lambda t: t[:-1] + "!",
+        lambda t: "x" * 20_000,
+        lambda t: t.split(".")[0] + "..",
+    ],
+)
+def test_there_is_always_exactly_one_format_check(token_of: Any) -> None:
+    k = key("EdDSA", "fmt")
+    result = verify(token_of(mint(k)), key_set=key_set(k), issuer=BASE, audience=BASE)
+    assert tuple(c.name for c in result.checks) == ALL_CHECKS
+    assert result.check("format").status == "fail"
+    assert not result.valid
+
+
+def test_wrapped_unsigned_token_is_not_called_junk_for_its_alg() -> None:
+    k = key("EdDSA", "fmt")
+    h, p, _ = mint(k).split(".")
+    import base64
+
+    none_header = base64.urlsafe_b64encode(b'{"alg":"none"}').rstrip(b"=").decode()
+    result = verify(f"{none_header}.{p}.", key_set=key_set(k), issuer=BASE, audience=BASE)
+    assert result.check("format").status == "pass"
+    assert "header.alg-none" in result.codes
+    assert h
