@@ -60,7 +60,7 @@ class ScenarioItem(pytest.Item):
             self.user_properties.append(("proves", spec_id))
 
     def runtest(self) -> None:
-        result = _results(self.session)[self.scenario.id]
+        result = _results(self.session, self.scenario.id)[self.scenario.id]
         status = result.status.value
         if status == "skipped":
             pytest.skip(f"{self.scenario.id}: {result.reason}")
@@ -117,11 +117,14 @@ def pytest_collection_modifyitems(
     items.extend(item for item in report.result if isinstance(item, pytest.Item))
 
 
-def _results(session: pytest.Session) -> dict[str, ScenarioResult]:
-    """Run every selected scenario once, together, and keep the results for their tests."""
+def _results(session: pytest.Session, wanted: str) -> dict[str, ScenarioResult]:
+    """Run every selected scenario once, together, and keep the results for their tests.
+
+    Under pytest-xdist a worker does not know its share in advance: it runs one at a time."""
     config = session.config
-    if _RESULTS in config.stash:
-        return config.stash[_RESULTS]
+    results = config.stash.setdefault(_RESULTS, {})
+    if wanted in results:
+        return results
     import httpx
 
     from authcheck.engine.routes import load_routes
@@ -130,6 +133,8 @@ def _results(session: pytest.Session) -> dict[str, ScenarioResult]:
     from authcheck.errors import AuthcheckError
 
     selected = tuple(item.scenario for item in session.items if isinstance(item, ScenarioItem))
+    if hasattr(config, "workerinput"):
+        selected = tuple(s for s in selected if s.id == wanted)
     try:
         with httpx.Client(timeout=10.0) as client:
             source = ControlSource(str(config.getoption("authcheck_issuer_url")), client)
@@ -140,8 +145,8 @@ def _results(session: pytest.Session) -> dict[str, ScenarioResult]:
             report = Runner(source, options, client=client).run(selected)
     except AuthcheckError as exc:
         pytest.exit(f"authcheck: {exc.message}", returncode=int(exc.exit_status))
-    config.stash[_RESULTS] = {result.id: result for result in report.results}
-    return config.stash[_RESULTS]
+    results.update({result.id: result for result in report.results})
+    return results
 
 
 # -- fixtures for users' own tests -----------------------------------------------------------

@@ -64,6 +64,24 @@ def test_k_selects_and_failures_explain(pytester: pytest.Pytester, issuer: TestI
     assert "edge.alg-none" in out and "what to change" in out and "got 200" in out
 
 
+def test_under_xdist_each_worker_runs_its_own_share(
+    pytester: pytest.Pytester, issuer: TestIssuer
+) -> None:
+    with ThreadedUvicorn(build_app(issuer.url, frozenset({"no-aud-check"}))) as backend:
+        result = pytester.runpytest_subprocess(
+            "-n",
+            "2",
+            "--authcheck-target",
+            backend.url,
+            "--authcheck-issuer-url",
+            issuer.url,
+            "-k",
+            "alg-none or wrong-audience or create-task",
+        )
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*edge.wrong-audience*"])
+
+
 def test_unreachable_target_stops_the_run_with_one_line(
     pytester: pytest.Pytester, issuer: TestIssuer
 ) -> None:
