@@ -16,7 +16,10 @@ def register(app: typer.Typer) -> None:
     def verify(
         token: Annotated[str, typer.Argument(help=TOKEN_HELP, show_default=False)],
         jwks: Annotated[
-            str | None, typer.Option("--jwks", help="JWKS URL or file.", show_default=False)
+            str | None,
+            typer.Option(
+                "--jwks", help="JWKS URL or file.", show_default=False, envvar="AUTHCHECK_JWKS"
+            ),
         ] = None,
         better_auth: Annotated[
             str | None,
@@ -24,21 +27,26 @@ def register(app: typer.Typer) -> None:
                 "--better-auth",
                 help="Better Auth base URL: JWKS BASE/api/auth/jwks, issuer = audience = BASE.",
                 show_default=False,
+                envvar="AUTHCHECK_BETTER_AUTH_URL",
             ),
         ] = None,
-        issuer: Annotated[str | None, typer.Option(help="Expected iss (exact).")] = None,
-        audience: Annotated[str | None, typer.Option(help="Expected aud (exact).")] = None,
+        issuer: Annotated[
+            str | None, typer.Option(help="Expected iss (exact).", envvar="AUTHCHECK_ISSUER")
+        ] = None,
+        audience: Annotated[
+            str | None, typer.Option(help="Expected aud (exact).", envvar="AUTHCHECK_AUDIENCE")
+        ] = None,
         algorithms: Annotated[
             str | None,
             typer.Option(
-                help="Allowed algs, comma-separated [EdDSA,Ed25519,ES256,ES512,RS256,PS256]."
+                help="Allowed algs, comma-separated (default: EdDSA,Ed25519,ES256,ES512,RS256,PS256)."
             ),
         ] = None,
         leeway: Annotated[
             float, typer.Option(min=0, max=3600, help="Clock leeway in seconds.")
         ] = 0,
         require: Annotated[
-            str | None, typer.Option(help="Required claims, comma-separated [exp,sub].")
+            str | None, typer.Option(help="Required claims, comma-separated (default: exp,sub).")
         ] = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print one JSON document to stdout.")
@@ -86,18 +94,14 @@ def register(app: typer.Typer) -> None:
                     f"--better-auth wants a base URL, got {better_auth!r}",
                     "e.g. --better-auth http://localhost:3000",
                 )
-            if better_auth is not None:
-                policy = VerifyPolicy.better_auth(better_auth)
-            else:
-                assert jwks is not None
-                policy = VerifyPolicy(jwks)
+            base = VerifyPolicy.better_auth(better_auth) if better_auth is not None else None
             policy = VerifyPolicy(
-                jwks=jwks or policy.jwks,
-                issuer=issuer if issuer is not None else policy.issuer,
-                audience=audience if audience is not None else policy.audience,
+                jwks=jwks or (base.jwks if base else ""),
+                issuer=issuer if issuer is not None else (base.issuer if base else None),
+                audience=audience if audience is not None else (base.audience if base else None),
                 algorithms=algs,
                 leeway=leeway,
-                require=split_list(require) or () if require is not None else DEFAULT_REQUIRE,
+                require=DEFAULT_REQUIRE if require is None else (split_list(require) or ()),
             )
             with JwksFetcher(policy.jwks, timeout=timeout, insecure=insecure) as fetcher:
                 result = policy.verify(raw, fetcher=fetcher)
