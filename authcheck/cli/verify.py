@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         algorithms: Annotated[
             str | None,
             typer.Option(
-                help="Allowed algs, comma-separated (default: EdDSA,Ed25519,ES256,ES512,RS256,PS256)."
+                help="Allowed algs, comma-separated (default EdDSA,Ed25519,ES256,ES512,RS256,PS256)"
             ),
         ] = None,
         leeway: Annotated[
