@@ -99,3 +99,31 @@ def test_really_signed_random_claims_reach_every_claim_check(claims: dict[str, A
     result = verify(token, key_set=KEYS, issuer="http://a", audience="http://a")
     assert result.check("signature").status is Status.PASS
     _no_escape(token)
+
+
+jwk_names = st.sampled_from(
+    ["kty", "kid", "alg", "use", "key_ops", "crv", "x", "y", "n", "e", "k", "d"]
+)
+jwk_values = st.one_of(
+    st.sampled_from(
+        ["RSA", "EC", "OKP", "oct", "P-256", "Ed25519", "RS256", "EdDSA", "sig", "enc"]
+    ),
+    st.text(alphabet=B64, max_size=12),
+    json_values,
+)
+
+
+@FUZZ
+@given(st.lists(st.dictionaries(jwk_names, jwk_values, max_size=8), max_size=4) | json_values)
+def test_any_key_set_document_parses_or_is_jwks_invalid(keys: Any) -> None:
+    from authcheck.core.jwks import JwksError, parse_key_set
+
+    document = json.dumps({"keys": keys} if isinstance(keys, list) else keys).encode()
+    try:
+        key_set = parse_key_set(document)
+    except JwksError as exc:
+        assert exc.code == "jwks.invalid"
+        return
+    assert all(f.code.startswith("jwks.") for f in key_set.findings)
+    token = sign_raw('{"alg":"EdDSA","kid":"ed-1"}', '{"sub":"u","exp":9999999999}', ED_KEY)
+    assert isinstance(verify(token, key_set=key_set).valid, bool)
