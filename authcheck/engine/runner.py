@@ -28,7 +28,7 @@ _HOW = {
     Capability.OUTAGE: "an issuer with the control API (--issuer-url)",
     Capability.COUNTERS: "an issuer with the control API (--issuer-url)",
     Capability.EXPIRED_TOKEN: "the control API or --expired-token",
-    Capability.BROWSER: "a browser capture (authcheck demo / capture)",
+    Capability.BROWSER: "a browser: --frontend-url (or authcheck demo)",
     Capability.BETTER_AUTH: "a real Better Auth (--better-auth-url)",
 }
 

@@ -23,10 +23,9 @@ def _judge(response: httpx.Response, ctx: Context) -> str | None:
     if expect.body_mentions:
         text = response.text.lower()
         if not any(word.lower() in text for word in expect.body_mentions):
-            words = " / ".join(expect.body_mentions)
-            return (
-                f"{response.status_code} but the body does not mention {words}: {excerpt(response)}"
-            )
+            words = " or ".join(repr(word) for word in expect.body_mentions)
+            body = excerpt(response)
+            return f"{response.status_code} but the body never says so (no {words}): {body}"
     return None
 
 
@@ -90,4 +89,4 @@ def check_reject(ctx: Context) -> Outcome:
     unseen = ""
     if ctx.scenario.expect.foreign_jwks_fetches is not None and not count_foreign:
         unseen = " (jku fetches not observable without the control API's counters)"
-    return passed(f"all {total} refused with {wanted}{unseen}")
+    return passed(f"{total} probe(s), each refused with {wanted}{unseen}")
