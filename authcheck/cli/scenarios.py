@@ -101,7 +101,10 @@ def run(
     ] = "default",
     select: Annotated[list[str] | None, typer.Option(help="Only these ids (globs).")] = None,
     skip: Annotated[list[str] | None, typer.Option(help="Not these ids (globs).")] = None,
-    report_json: Annotated[Path | None, typer.Option(help="Write the JSON report here.")] = None,
+    report_json: Annotated[
+        Path | None,
+        typer.Option(help="Write the JSON report here ('-': stdout, the table goes to stderr)."),
+    ] = None,
     junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
     catalogue: Annotated[Path | None, typer.Option(help="Scenario directory.")] = None,
     workers: Annotated[int, typer.Option(min=1, max=32, help="Concurrent scenarios.")] = 8,
@@ -148,9 +151,14 @@ def run(
         options = RunOptions(target=target, routes=route_map, workers=workers)
         runner = Runner(source, options, browser=browser, progress=progress)
         report = runner.run(scenarios)
-    out.print(scenario_table(report))
+    to_stdout = report_json is not None and str(report_json) == "-"
+    (err if to_stdout else out).print(scenario_table(report))
     if report_json is not None:
-        report_json.write_text(renderer_for(ScenarioFormat.JSON).render(report), encoding="utf-8")
+        text = renderer_for(ScenarioFormat.JSON).render(report)
+        if to_stdout:
+            typer.echo(text, nl=False)
+        else:
+            report_json.write_text(text, encoding="utf-8")
     if junit is not None:
         junit.write_text(renderer_for(ScenarioFormat.JUNIT).render(report), encoding="utf-8")
     bad = report.count(Status.FAILED) + report.count(Status.ERROR)

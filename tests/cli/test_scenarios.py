@@ -173,3 +173,24 @@ def test_missing_browser_exits_3_before_running(issuer: TestIssuer, good: str) -
     )
     assert result.exit_code == 3
     assert "Chromium not found" in result.output and "edge." not in result.output
+
+
+def test_json_report_on_stdout(issuer: TestIssuer, good: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "scenarios",
+            "run",
+            "--target",
+            good,
+            "--issuer-url",
+            issuer.url,
+            "--select",
+            "edge.tampered",
+            "--report-json",
+            "-",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [s["id"] for s in data["scenarios"]] == ["edge.tampered"]
