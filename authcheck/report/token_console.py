@@ -105,7 +105,8 @@ def render_decode(console: Console, shape: Classification, now: float) -> None:
 
 def render_http(console: Console, http: HttpInfo | None, source: str) -> None:
     if http is None:
-        console.print(f"[bold]JWKS:[/bold] file {escape(source)}", highlight=False)
+        where = "" if source.startswith(("http://", "https://")) else "file "
+        console.print(f"[bold]JWKS:[/bold] {where}{escape(source)}", highlight=False)
         return
     skew = "" if http.clock_skew is None else f", clock skew {http.clock_skew:+.1f} s"
     console.print(

@@ -178,3 +178,10 @@ def test_fuzz_verify_never_crashes(jwks_file: Path, text: str) -> None:
     assert result.exit_code in (1, 2)
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert json.loads(result.stdout)["valid"] is False
+
+
+def test_unreachable_url_is_not_called_a_file() -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    result = runner.invoke(APP, ["verify", "a.b.c", "--better-auth", dead])
+    assert result.exit_code == 3
+    assert "file http" not in result.stdout and "JWKS UNUSABLE" in result.stdout
