@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 
 _KEEP = 6
-# A compact JWS/JWE or a long opaque credential: redact any run of token-ish characters >= 20.
-_TOKENISH = re.compile(r"[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]*){1,4}|[A-Za-z0-9_\-+/=%]{20,}")
+# A JWT-like run (two long base64url parts, then any more) or a long opaque credential (24+
+# characters: session ids, signed cookies). Words such as ``authClient.token()`` survive, and
+# ``/`` ends a run, so a URL path keeps its shape.
+_TOKENISH = re.compile(
+    r"[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}[.A-Za-z0-9_-]*|[A-Za-z0-9_+=%-]{24,}"
+)
 
 
 def redact_token(value: str) -> str:

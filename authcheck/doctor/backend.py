@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import httpx
 
+from authcheck.core.redact import redact_text
 from authcheck.doctor.model import BackendCall
-from authcheck.doctor.prose import redact_prose as redact_text
 from authcheck.errors import UnreachableError
 
 _DESCRIPTION = re.compile(r'error_description="((?:[^"\\]|\\.)*)"')

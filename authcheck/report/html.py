@@ -17,8 +17,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from authcheck.core.redact import redact_authorization, redact_token
-from authcheck.doctor.prose import redact_prose
+from authcheck.core.redact import redact_authorization, redact_text, redact_token
 from authcheck.engine.browser import CaptureResult
 from authcheck.engine.results import RecordedRequest, RunReport, ScenarioResult, Status
 from authcheck.report.html_style import CSS
@@ -69,7 +68,7 @@ class HtmlContext:
 
 def _t(text: object) -> str:
     """Escaped and redacted: the only way text enters the page."""
-    return escape(redact_prose(str(text)))
+    return escape(redact_text(str(text)))
 
 
 def requirement_rows(report: RunReport) -> list[tuple[str, str]]:

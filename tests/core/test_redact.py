@@ -18,3 +18,16 @@ def test_redact_text_hides_tokens_inside_messages() -> None:
 def test_redact_authorization_keeps_the_scheme() -> None:
     assert redact_authorization(f"Bearer {JWT}").startswith("Bearer eyJhbG…[redacted")
     assert redact_authorization("Bearer ") == "Bearer "
+
+
+def test_redact_text_keeps_advice_and_paths_readable() -> None:
+    text = "get a fresh one with authClient.token() and call /api/user-a/tasks"
+    assert redact_text(text) == text
+
+
+def test_redact_text_hides_session_ids_and_signed_cookies() -> None:
+    session_id = "Zq3vK8mN1pX4rT7wY0aB2cD5eF6gH9iJ"
+    cookie = f"{session_id}.dGhpcyBpcyBhbiBobWFjIHNpZ25hdHVyZQ%3D%3D"
+    out = redact_text(f"sent {session_id} then {cookie}")
+    assert session_id not in out
+    assert "dGhpcyBpcyBhbiBobWFj" not in out
