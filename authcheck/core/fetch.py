@@ -7,6 +7,7 @@ type, cache headers, latency, and the server's ``Date`` (to measure clock skew).
 from __future__ import annotations
 
 import ipaddress
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ def max_age_from(cache_control: str | None, default: float = DEFAULT_MAX_AGE) ->
 
 
 class JwksFetcher:
-    """A JWKS source (URL or file) with a cache. Not thread-safe; one per verifier thread."""
+    """A JWKS source (URL or file) with a cache; threads may share one (fetches are serialised)."""
 
     def __init__(
         self,
@@ -118,6 +119,7 @@ class JwksFetcher:
         self._clock = clock
         self._wall = wall_clock
         self._last: FetchResult | None = None
+        self._lock = threading.Lock()
         self.fetch_count = 0
 
     @classmethod
@@ -136,17 +138,30 @@ class JwksFetcher:
         last = self._last
         if last is not None and self._clock() - last.fetched_at < last.max_age:
             return last
-        return self.refresh()
+        with self._lock:  # one thread refreshes; the others then see its fresh result
+            last = self._last
+            if last is not None and self._clock() - last.fetched_at < last.max_age:
+                return last
+            return self._refresh_locked()
 
     def key_for(self, kid: str) -> JwkInfo | None:
         """The key with ``kid``; on a miss, refetch at most once per ``min_refetch_interval``."""
-        result = self.get()
-        keys = result.key_set.by_kid(kid)
-        if not keys and self._clock() - result.fetched_at >= self.min_refetch_interval:
-            keys = self.refresh().key_set.by_kid(kid)
+        keys = self.get().key_set.by_kid(kid)
+        if not keys:
+            with self._lock:
+                result = self._last
+                assert result is not None
+                if self._clock() - result.fetched_at >= self.min_refetch_interval:
+                    result = self._refresh_locked()
+                keys = result.key_set.by_kid(kid)
         return keys[0] if keys else None
 
     def refresh(self) -> FetchResult:
+        """Fetch now, whatever the cache says."""
+        with self._lock:
+            return self._refresh_locked()
+
+    def _refresh_locked(self) -> FetchResult:
         result = self._fetch_url() if is_url(self.source) else self._read_file()
         self._last = result
         self.fetch_count += 1

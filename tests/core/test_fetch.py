@@ -222,3 +222,14 @@ def test_tls_is_verified_unless_insecure() -> None:
 
     assert mode(JwksFetcher("https://auth.example.com/api/auth/jwks")) == ssl.CERT_REQUIRED
     assert mode(JwksFetcher("https://auth.example.com/jwks", insecure=True)) == ssl.CERT_NONE
+
+
+def test_threads_share_one_fetch(jwks: tuple[str, JwksBehaviour]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    url, behaviour = jwks
+    behaviour.headers = {"cache-control": "max-age=600"}
+    with JwksFetcher(url) as fetcher, ThreadPoolExecutor(8) as pool:
+        kids = list(pool.map(lambda _: fetcher.get_key_set().kids, range(32)))
+    assert kids == [("fetch-1",)] * 32
+    assert behaviour.hits == 1
