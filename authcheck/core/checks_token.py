@@ -19,7 +19,13 @@ _TYPS = ("JWT", "at+jwt", "application/at+jwt", "application/jwt")
 
 
 WRAPPER_CODES = frozenset(
-    {"token.whitespace", "token.bearer-prefix", "token.quoted", "token.url-encoded"}
+    {
+        "token.whitespace",
+        "token.bearer-prefix",
+        "token.quoted",
+        "token.url-encoded",
+        "token.json-body",
+    }
 )
 
 

@@ -170,6 +170,8 @@ def classify(raw: str, *, max_bytes: int = MAX_TOKEN_BYTES) -> Classification:
         )
     if len(raw) > 4 * max_bytes:  # don't even unwrap a pasted file
         return Classification(TokenKind.OVERSIZED, None, (_oversized(len(raw), max_bytes),))
+    if raw.lstrip().startswith("{"):  # JSON: inner spaces are JSON's, not copy-paste damage
+        return _json_kind(raw.strip(), max_bytes)
     text, found = _unwrap(raw, max_bytes)
     if len(text) > max_bytes:
         return Classification(TokenKind.OVERSIZED, None, (*found, _oversized(len(text), max_bytes)))
@@ -183,15 +185,6 @@ def classify(raw: str, *, max_bytes: int = MAX_TOKEN_BYTES) -> Classification:
         )
         return Classification(TokenKind.NOT_JWT, None, tuple(found))
     dots = text.count(".")
-    if text.startswith("{"):
-        found.append(
-            finding(
-                "token.not-jwt",
-                "not a JWT: JSON text (a JWS JSON serialization or a response body)",
-                "If this is a response body, its 'token' field holds the value. " + _HINT_TAKE_JWT,
-            )
-        )
-        return Classification(TokenKind.NOT_JWT, None, tuple(found))
     if dots == 2:
         return _jws_kind(text, max_bytes, found)
     if dots == 4:
@@ -226,6 +219,35 @@ def classify(raw: str, *, max_bytes: int = MAX_TOKEN_BYTES) -> Classification:
     why = f"{dots + 1} dot-separated part(s) and no known credential shape"
     found.append(finding("token.not-jwt", f"not a JWT: {why}", _HINT_TAKE_JWT))
     return Classification(TokenKind.NOT_JWT, None, tuple(found))
+
+
+def _json_kind(text: str, max_bytes: int) -> Classification:
+    inner = _token_field(text)
+    if inner is not None:
+        nested = classify(inner, max_bytes=max_bytes)
+        body = finding(
+            "token.json-body",
+            'a JSON body ({"token": …}, as /api/auth/token answers); its token was taken',
+            "Send only the value of the token field.",
+        )
+        return Classification(nested.kind, nested.token, (body, *nested.findings), nested.decoded)
+    not_jwt = finding(
+        "token.not-jwt",
+        "not a JWT: JSON text (a JWS JSON serialization or a response body)",
+        "If this is a response body, its 'token' field holds the value. " + _HINT_TAKE_JWT,
+    )
+    return Classification(TokenKind.NOT_JWT, None, (not_jwt,))
+
+
+def _token_field(text: str) -> str | None:
+    import json
+
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    token = body.get("token") if isinstance(body, dict) else None
+    return token if isinstance(token, str) and token.strip() else None
 
 
 def _oversized(size: int, max_bytes: int) -> Finding:

@@ -135,3 +135,13 @@ def test_unsigned_and_shared_secret_jwts_decode_with_a_warning() -> None:
     hs_header = b64url_encode(b'{"alg":"HS256"}')
     hs = classify(hs_header + "." + b64url_encode(b"{}") + ".c2ln")
     assert [f.code for f in hs.findings] == ["header.alg-not-allowed"]
+
+
+def test_a_pasted_token_response_body_is_unwrapped() -> None:
+    token = mint(ED_KEY)
+    shape = classify(json.dumps({"token": token}))
+    assert shape.kind is TokenKind.JWS and shape.token == token
+    assert [f.code for f in shape.findings] == ["token.json-body"]
+    session = classify(json.dumps({"token": SESSION_ID, "user": {}}))
+    assert session.kind is TokenKind.SESSION_ID
+    assert classify('{"token": 5}').kind is TokenKind.NOT_JWT

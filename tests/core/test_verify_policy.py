@@ -159,6 +159,7 @@ def test_rfc9864_ed25519_header_is_accepted() -> None:
         lambda t: t[:-1] + "!",
         lambda t: "x" * 20_000,
         lambda t: t.split(".")[0] + "..",
+        lambda t: '{"token": "' + t + '"}',
     ],
 )
 def test_there_is_always_exactly_one_format_check(token_of: Any) -> None:
