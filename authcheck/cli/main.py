@@ -1,50 +1,31 @@
-"""Entry point: builds the Typer app from one module per command group."""
+"""Console entry point. Starts fast: only the invoked command's module is imported.
+
+``authcheck decode`` skips Typer entirely (its import alone costs more than decoding a token);
+``decode.fast_main`` hands back to the full CLI for anything but ``decode TOKEN [--json]``.
+"""
 
 from __future__ import annotations
 
-import importlib
-
-import typer
-
-# Each module exposes ``register(app: typer.Typer) -> None``; a new command is a new module here.
-COMMAND_MODULES = (
-    "decode",
-    "verify",
-    "jwks",
-    "mint",
-    "issuer",
-    "scenarios",
-    "frontend",
-    "capture",
-    "doctor",
-    "demo",
-)
-
-app = typer.Typer(
-    name="authcheck",
-    help="Diagnose Better Auth JWTs and the backend that must accept them.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
-def _root() -> None:
-    """Diagnose Better Auth JWTs and the backend that must accept them."""
-
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"authcheck.cli.{_name}").register(app)
-
-
-@app.command()
-def version() -> None:
-    """Print authcheck's version."""
-    from authcheck import __version__
-
-    typer.echo(__version__)
+import sys
+from typing import Any
 
 
 def main() -> None:
-    app()
+    argv = sys.argv[1:]
+    if argv[:1] == ["decode"]:
+        from authcheck.cli.decode import fast_main
+
+        status = fast_main(argv[1:])
+        if status is not None:
+            raise SystemExit(status)
+    from authcheck.cli.app import build_app
+
+    build_app(only=argv[0] if argv else None)()
+
+
+def __getattr__(name: str) -> Any:  # `from authcheck.cli.main import app` builds every command
+    if name == "app":
+        from authcheck.cli.app import app
+
+        return app
+    raise AttributeError(name)
