@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import anyio.to_thread
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import get_default_algorithms
@@ -62,6 +63,7 @@ class TestIssuer:
         self.hits = 0
         self.outage = False
         self.raw_jwks: Any = None  # when set, served instead of the real key set
+        self.hold: threading.Event | None = None  # when set, the JWKS waits for it
         self.server = ThreadedUvicorn(
             Starlette(routes=[Route(JWKS_PATH, self._jwks), Route("/evil/jwks", self._evil)])
         )
@@ -75,6 +77,8 @@ class TestIssuer:
     async def _jwks(self, _request: Request) -> Response:
         with self._lock:
             self.hits += 1
+        if self.hold is not None:  # answer only once the test releases it
+            await anyio.to_thread.run_sync(self.hold.wait)
         if self.outage:
             return JSONResponse({"error": "down"}, status_code=503)
         if self.raw_jwks is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -212,3 +213,21 @@ def test_any_json_document_parses_or_is_refused_cleanly(document: object) -> Non
     except ValueError:
         return
     assert all(isinstance(kid, str) for kid in keys)
+
+
+def test_a_slow_jwks_does_not_block_the_event_loop(issuer: TestIssuer, backend: Backend) -> None:
+    issuer.hold = threading.Event()
+    statuses: list[int] = []
+    waiting = threading.Thread(target=lambda: statuses.append(me(backend, issuer.mint())))
+    waiting.start()
+    try:
+        deadline = time.monotonic() + 10
+        while issuer.hits == 0:  # the backend is now inside its JWKS fetch
+            assert time.monotonic() < deadline, "the backend never fetched the JWKS"
+            time.sleep(0.01)  # polling interval
+        assert backend.client.get("/health").status_code == 200
+        assert waiting.is_alive() and statuses == []
+    finally:
+        issuer.hold.set()
+        waiting.join(timeout=30)
+    assert statuses == [200]
