@@ -20,7 +20,7 @@ def run(token: str, as_json: bool) -> int:
     """Decode TOKEN and print the result; the exit status (0 JWT, 1 other/damaged, 2 usage)."""
     import time
 
-    from authcheck.cli.token_common import print_json, report_error, stdin_bytes
+    from authcheck.cli.common import print_json, report_error, stdin_bytes
     from authcheck.core.classify import TokenKind, classify
     from authcheck.core.inputs import read_token
     from authcheck.errors import AuthcheckError, BadInputError
@@ -37,7 +37,7 @@ def run(token: str, as_json: bool) -> int:
 
         print_json(decode_document(shape, now))
     else:
-        from authcheck.cli.token_common import stdout_console
+        from authcheck.cli.common import stdout_console
         from authcheck.report.token_console import render_decode
 
         render_decode(stdout_console(), shape, now)

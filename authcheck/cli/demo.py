@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from authcheck.cli.scenarios import fail_cleanly
+from authcheck.cli.common import fail_cleanly
 from authcheck.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def demo(
             status = event.result.status
             err.print(f"  [{STYLE[status]}]{status.value:>7}[/] {event.scenario_id}")
 
-    with fail_cleanly():
+    with fail_cleanly("demo"):
         for path in (report_json, junit, html):
             _writable(path)
         options = DemoOptions(alg=alg, artifacts_dir=artifacts)

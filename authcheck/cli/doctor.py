@@ -41,7 +41,7 @@ def doctor(
     on each side. Exit 0 the backend accepts the token, 1 findings, 2 bad input, 3 unreachable."""
     import httpx
 
-    from authcheck.cli.token_common import fail, print_json, stdin_bytes, stdout_console
+    from authcheck.cli.common import fail, print_json, stdin_bytes, stdout_console
     from authcheck.core.inputs import read_token
     from authcheck.doctor import run_doctor
     from authcheck.errors import AuthcheckError

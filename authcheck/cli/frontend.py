@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from authcheck.cli.scenarios import fail_cleanly
+from authcheck.cli.common import fail_cleanly
 from authcheck.errors import BadInputError
 
 
@@ -34,7 +34,7 @@ def serve(
     """Start real Better Auth (email+password, jwt, bearer) and the task dashboard."""
     from authcheck.frontend.node import FrontendConfig, FrontendServer
 
-    with fail_cleanly():
+    with fail_cleanly("frontend serve"):
         if not 0 <= port <= 65535:
             raise BadInputError(f"--port {port} is not a port number")
         config = FrontendConfig(

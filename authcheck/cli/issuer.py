@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from authcheck.cli.scenarios import fail_cleanly
+from authcheck.cli.common import fail_cleanly
 from authcheck.errors import BadInputError
 from authcheck.issuer.keys import SUPPORTED_ALGS
 
@@ -23,7 +23,7 @@ def serve(
     """Serve /api/auth/jwks and the /__authcheck/ control API until interrupted."""
     from authcheck.issuer.server import TestIssuer
 
-    with fail_cleanly():
+    with fail_cleanly("issuer serve"):
         if alg not in SUPPORTED_ALGS:
             raise BadInputError(f"unsupported --alg {alg!r}", hint=f"use one of {SUPPORTED_ALGS}")
         if not host.startswith("127.") and host not in ("localhost", "::1"):

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 usable, 1 error findings, 2 bad input, 3 unreachable or not a key set.
         """
-        from authcheck.cli.token_common import print_json, report_error, stdout_console
+        from authcheck.cli.common import print_json, report_error, stdout_console
         from authcheck.core.fetch import JwksFetcher
         from authcheck.core.findings import Severity
         from authcheck.errors import AuthcheckError, ExitStatus

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from authcheck.errors import AuthcheckError, BadInputError
+from authcheck.cli.common import fail_cleanly
+from authcheck.errors import BadInputError
 
 if TYPE_CHECKING:
     from authcheck.engine.browser import BrowserCapture
     from authcheck.engine.catalogue import Scenario
     from authcheck.engine.source import TokenSource
-
-
-@contextlib.contextmanager
-def fail_cleanly() -> Iterator[None]:
-    """One line (and a hint) on stderr and the error's exit status, never a traceback."""
-    try:
-        yield
-    except AuthcheckError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        if exc.hint:
-            typer.echo(f"hint: {exc.hint}", err=True)
-        raise typer.Exit(int(exc.exit_status)) from None
 
 
 def _catalogue(directory: Path | None) -> tuple[Scenario, ...]:
@@ -45,7 +32,7 @@ def list_scenarios(
     from rich.console import Console
     from rich.table import Table
 
-    with fail_cleanly():
+    with fail_cleanly("scenarios list"):
         scenarios = _catalogue(catalogue)
     table = Table(title=f"{len(scenarios)} scenarios")
     for column in ("id", "proves", "needs", "title"):
@@ -131,7 +118,7 @@ def run(
     from authcheck.report.scenario_table import STYLE, scenario_table
 
     out, err = Console(), Console(stderr=True)
-    with fail_cleanly():
+    with fail_cleanly("scenarios run"):
         if (issuer_url is None) == (better_auth_url is None):
             raise BadInputError("give exactly one of --issuer-url or --better-auth-url")
         credentials = _users(user or [])

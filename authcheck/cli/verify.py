@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 valid, 1 invalid, 2 bad input, 3 JWKS unreachable or unusable.
         """
-        from authcheck.cli.token_common import (
+        from authcheck.cli.common import (
             print_json,
             report_error,
             split_list,

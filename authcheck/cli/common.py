@@ -1,12 +1,14 @@
-"""Shared plumbing of ``decode``, ``verify`` and ``jwks``: consoles, errors → one line + status.
+"""Shared CLI plumbing: consoles, and every error → one line on stderr + its exit status.
 
-Deliberately free of typer so that ``decode``'s fast path (``authcheck.cli.decode.fast_main``)
-imports nothing heavy.
+Deliberately free of a module-level typer import so that ``decode``'s fast path
+(``authcheck.cli.decode.fast_main``) imports nothing heavy.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from authcheck.errors import AuthcheckError
@@ -45,6 +47,15 @@ def report_error(command: str, error: AuthcheckError, *, as_json: bool) -> int:
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
     return int(error.exit_status)
+
+
+@contextmanager
+def fail_cleanly(command: str) -> Iterator[None]:
+    """Run a command body; an ``AuthcheckError`` becomes one line and its exit status."""
+    try:
+        yield
+    except AuthcheckError as exc:
+        fail(command, exc, as_json=False)
 
 
 def split_list(value: str | None) -> tuple[str, ...] | None:
