@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -78,6 +79,7 @@ class ThreadedUvicorn:
             if not self._thread.is_alive():
                 raise UnreachableError(f"uvicorn failed to start on {self.url}")
             if time.monotonic() > deadline:
+                self.stop()  # do not leave a half-started server thread behind
                 raise UnreachableError(f"uvicorn did not start on {self.url} within {timeout} s")
             time.sleep(0.01)
         return self
@@ -151,12 +153,12 @@ class ManagedProcess:
         proc = self.process
         if proc is not None and proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, 15)
+                os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, 9)
+                    os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         self._close_log()
 
@@ -170,12 +172,3 @@ class ManagedProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-@contextlib.contextmanager
-def running(*servers: ManagedProcess | ThreadedUvicorn) -> Iterator[None]:
-    """Start servers in order, stop them in reverse order, whatever happens in between."""
-    with contextlib.ExitStack() as stack:
-        for server in servers:
-            stack.enter_context(server)
-        yield
