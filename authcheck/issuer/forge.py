@@ -7,7 +7,6 @@ Tokens are assembled by hand so any header (``alg: nOnE``, ``crit``, ``jku``) ca
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -17,8 +16,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from authcheck.core.b64 import b64url_encode
 from authcheck.errors import AuthcheckError
 from authcheck.issuer.keys import KeyFormat, PublicKey, SigningKey
+
+b64url = b64url_encode  # the name engine/probes.py imports; core.b64 is the one encoder
 
 Signer = Literal["issuer", "foreign", "none", "hs256-public"]
 
@@ -58,10 +60,6 @@ class ForgeKeys:
     foreign_jwks_url: str | None = None
 
 
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
 def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
@@ -88,9 +86,9 @@ def forge(request: MintRequest, keys: ForgeKeys, default_claims: Mapping[str, An
     header.update(request.header)
 
     payload = request.raw_payload.encode() if request.raw_payload is not None else _json(claims)
-    signing_input = f"{b64url(_json(header))}.{b64url(payload)}".encode()
+    signing_input = f"{b64url_encode(_json(header))}.{b64url_encode(payload)}".encode()
     signature = _sign(request, keys, signing_input)
-    token = f"{signing_input.decode()}.{b64url(signature)}"
+    token = f"{signing_input.decode()}.{b64url_encode(signature)}"
     kid = header.get("kid")
     return Minted(token=token, kid=kid if isinstance(kid, str) else None, claims=claims)
 
