@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 "--better-auth",
+                "--better-auth-url",
                 help="Better Auth base URL: JWKS BASE/api/auth/jwks, issuer = audience = BASE.",
                 show_default=False,
                 envvar="AUTHCHECK_BETTER_AUTH_URL",
@@ -83,6 +84,11 @@ def register(app: typer.Typer) -> None:
             if not raw.strip():
                 raise BadInputError("the token is empty", "Pass a JWT, '-' for stdin, or @file.")
             algs = split_list(algorithms) or DEFAULT_ALGORITHMS
+            if algorithms is not None and not split_list(algorithms):
+                raise BadInputError(
+                    "--algorithms is empty",
+                    "Name at least one, e.g. --algorithms EdDSA, or leave it out for the default.",
+                )
             unknown = [a for a in algs if a not in ALG_KEY]
             if unknown:
                 raise BadInputError(

@@ -7,6 +7,7 @@ type, cache headers, latency, and the server's ``Date`` (to measure clock skew).
 from __future__ import annotations
 
 import ipaddress
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -63,8 +64,18 @@ class FetchResult:
     max_age: float
 
 
+_SOURCE_HINT = "Pass a URL (http://…/api/auth/jwks) or a file."
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_HOST_PORT = re.compile(r"^[A-Za-z0-9.\[\]:-]+:\d+(/|$)")
+
+
 def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
+    return source[:8].lower().startswith(("http://", "https://"))
+
+
+def _with_jwks_path(host_port: str) -> str:
+    bare = host_port.rstrip("/")
+    return host_port if "/" in bare else bare + BETTER_AUTH_JWKS_PATH
 
 
 def is_loopback_host(host: str) -> bool:
@@ -179,14 +190,26 @@ class JwksFetcher:
         self.close()
 
     def _read_file(self) -> FetchResult:
-        path = Path(self.source)
+        source = self.source
+        if not source.strip():
+            raise BadInputError("the JWKS source is empty", _SOURCE_HINT)
+        scheme = _URL_SCHEME.match(source)
+        if scheme:
+            raise BadInputError(
+                f"unsupported URL scheme {scheme.group(1)!r} in JWKS source {source!r}",
+                "Use http:// or https:// (e.g. http://localhost:3000/api/auth/jwks) or a file.",
+            )
+        path = Path(source)
         try:
             with path.open("rb") as handle:
                 data = handle.read(self.max_bytes + 1)
         except FileNotFoundError as exc:
-            raise BadInputError(
-                f"no such JWKS file: {path}", "Pass a URL (http://…/api/auth/jwks) or a file."
-            ) from exc
+            if _HOST_PORT.match(source):
+                raise BadInputError(
+                    f"no such JWKS file: {source} (it looks like host:port without a scheme)",
+                    f"Did you mean http://{_with_jwks_path(source)}?",
+                ) from exc
+            raise BadInputError(f"no such JWKS file: {source}", _SOURCE_HINT) from exc
         except OSError as exc:
             raise BadInputError(f"cannot read JWKS file {path}: {exc.strerror or exc}") from exc
         if len(data) > self.max_bytes:
