@@ -17,15 +17,27 @@ const STATIC = {
   "/styles.css": ["styles.css", "text/css; charset=utf-8"],
 };
 
+/** Bad input stops the server with one line on stderr and exit status 2, never a stack trace. */
+function stop(message) {
+  console.error(`reference_frontend: ${message}`);
+  process.exit(2);
+}
+
 let settings;
 try {
   settings = readSettings();
 } catch (error) {
-  console.error(`reference_frontend: ${error.message}`);
-  process.exit(2);
+  stop(error.message);
 }
 
-const { auth, jwtOptions } = await createAuth(settings);
+let auth, jwtOptions;
+try {
+  ({ auth, jwtOptions } = await createAuth(settings));
+} catch (error) {
+  // With DATABASE_URL set, this is where an unreachable or refusing database shows up.
+  const what = settings.databaseURL ? "DATABASE_URL: cannot use the database" : "cannot start Better Auth";
+  stop(`${what}: ${error?.message || error?.code || error}`);
+}
 const authHandler = toNodeHandler(auth);
 const control = createControl({ auth, jwtOptions, settings });
 const dashboardConfig = {
@@ -72,6 +84,7 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     server.closeAllConnections();
   });
 }
+server.on("error", (error) => stop(`cannot listen on ${settings.host}:${settings.port}: ${error.message}`));
 server.listen(settings.port, settings.host, () => {
   const { port } = server.address();
   const mode = settings.databaseURL ? "postgres" : "memory";

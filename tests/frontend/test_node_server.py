@@ -11,6 +11,7 @@ import jwt
 import pytest
 
 from authcheck.frontend.node import FrontendConfig, FrontendServer, frontend_dir
+from authcheck.serve import free_port
 from tests.frontend.conftest import fetch_token, sign_up, start_frontend
 
 pytestmark = pytest.mark.node
@@ -125,6 +126,24 @@ def test_missing_secret_is_refused() -> None:
     )
     assert done.returncode == 2
     assert "BETTER_AUTH_SECRET is required" in done.stderr
+
+
+def test_unreachable_database_is_one_line_and_exit_status_2() -> None:
+    no_server = f"postgresql://postgres@127.0.0.1:{free_port()}/auth"
+    env = {**os.environ, "PORT": "0", "BETTER_AUTH_SECRET": "x" * 40, "DATABASE_URL": no_server}
+    done = subprocess.run(
+        ["node", "server.mjs"],
+        cwd=frontend_dir(),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    ours = [line for line in done.stderr.splitlines() if "reference_frontend" in line]
+    assert len(ours) == 1 and "DATABASE_URL: cannot use the database" in ours[0]
+    assert "    at " not in done.stderr  # no stack trace
 
 
 def test_better_auth_checks_the_origin_of_a_sign_up(
