@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from authcheck.errors import AuthcheckError
@@ -41,12 +42,61 @@ def report_error(command: str, error: AuthcheckError, *, as_json: bool) -> int:
         if found is None:
             found = finding("input.invalid", error.message, error.hint)
         print_json(error_document(command, found))
-    line = f"authcheck {command}: {error.message}"
+    line = f"authcheck {command}: {one_line(error.message)}"
     if error.hint:
-        line += f" ({error.hint})"
+        line += f" ({one_line(error.hint)})"
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
     return int(error.exit_status)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line (a server's HTML error page spans many), cut at ``limit`` chars."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def http_url(option: str, value: str | None) -> None:
+    """Refuse a value of ``option`` that is not an http(s) URL (bad input, not 'unreachable')."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return
+    from authcheck.errors import BadInputError
+
+    given = value.strip()
+    hint = f"e.g. {option} http://127.0.0.1:3000"
+    if given and "://" not in given:
+        hint = f"did you mean {option} http://{given}?"
+    raise BadInputError(f"{option} wants an http(s) URL, got {value!r}", hint)
+
+
+def writable(path: Path) -> None:
+    """Refuse, before any work, a report path that cannot be written (exit 2, one line)."""
+    import os
+
+    from authcheck.errors import BadInputError
+
+    if path.is_dir():
+        raise BadInputError(f"cannot write {path}: it is a directory", "give a file name in it")
+    parent = path.parent
+    if not parent.is_dir():
+        raise BadInputError(f"cannot write {path}: no directory {parent}", "create it first")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise BadInputError(f"cannot write {path}: permission denied")
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write a report file; an OS error becomes one line (exit 2), never a traceback."""
+    from authcheck.errors import BadInputError
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInputError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from authcheck.cli.common import fail_cleanly
+from authcheck.cli.common import fail_cleanly, http_url
 from authcheck.errors import BadInputError
 
 
@@ -46,6 +46,7 @@ def mint(
     from authcheck.issuer.timespec import at_offset
 
     with fail_cleanly("mint"):
+        http_url("--issuer-url", issuer_url)
         claims: dict[str, Any] = dict(_claim(item) for item in claim or [])
         named = {"sub": sub, "aud": aud, "iss": iss}
         claims.update({name: value for name, value in named.items() if value is not None})

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from authcheck.cli.common import fail_cleanly
+from authcheck.cli.common import fail_cleanly, http_url, writable, write_report
 from authcheck.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -121,12 +121,19 @@ def run(
     with fail_cleanly("scenarios run"):
         if (issuer_url is None) == (better_auth_url is None):
             raise BadInputError("give exactly one of --issuer-url or --better-auth-url")
+        for option, url in (
+            ("--target", target),
+            ("--issuer-url", issuer_url),
+            ("--better-auth-url", better_auth_url),
+            ("--frontend-url", frontend_url),
+        ):
+            http_url(option, url)
         credentials = _users(user or [])
         scenarios = pick(_catalogue(catalogue), select or [], skip or [])
         route_map = load_routes(routes)
         for path in (report_json, junit):
-            if path is not None and not path.parent.is_dir():
-                raise BadInputError(f"cannot write {path}: no directory {path.parent}")
+            if path is not None and str(path) != "-":
+                writable(path)
         source = _source(issuer_url, better_auth_url, credentials, expired_token)
 
         def progress(event: ProgressEvent) -> None:
@@ -145,9 +152,11 @@ def run(
         if to_stdout:
             typer.echo(text, nl=False)
         else:
-            report_json.write_text(text, encoding="utf-8")
+            with fail_cleanly("scenarios run"):
+                write_report(report_json, text)
     if junit is not None:
-        junit.write_text(renderer_for(ScenarioFormat.JUNIT).render(report), encoding="utf-8")
+        with fail_cleanly("scenarios run"):
+            write_report(junit, renderer_for(ScenarioFormat.JUNIT).render(report))
     bad = report.count(Status.FAILED) + report.count(Status.ERROR)
     raise typer.Exit(1 if bad else 0)
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
 from typer.testing import CliRunner
 
 from authcheck.cli.app import build_app
+from authcheck.serve import ThreadedUvicorn
 from tests.core.keys import ED_KEY, claims, mint
 
 APP = build_app()
@@ -55,3 +62,45 @@ def test_verify_takes_better_auth_url_like_the_other_commands() -> None:
     result = runner.invoke(APP, ["verify", TOKEN, "--better-auth-url", "localhost:3000"])
     assert result.exit_code == 2
     assert "wants a base URL" in _one_line(result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (
+            ["scenarios", "run", "--target", "localhost:8000", "--issuer-url", "http://x"],
+            "--target",
+        ),
+        (["scenarios", "run", "--target", "", "--issuer-url", "http://x"], "--target"),
+        (["scenarios", "run", "--target", "http://x", "--issuer-url", "ftp://x"], "--issuer-url"),
+        (["mint", "--issuer-url", "localhost:3999"], "--issuer-url"),
+    ],
+)
+def test_a_url_without_http_scheme_is_bad_input_not_unreachable(
+    argv: list[str], option: str
+) -> None:
+    result = runner.invoke(APP, argv)
+    assert result.exit_code == 2, result.output
+    assert f"{option} wants an http(s) URL" in _one_line(result.stderr)
+
+
+@pytest.mark.parametrize("flag", ["--report-json", "--junit"])
+def test_a_report_path_that_is_a_directory_is_refused_before_the_run(
+    flag: str, tmp_path: Path
+) -> None:
+    argv = ["scenarios", "run", "--target", "http://127.0.0.1:1", "--issuer-url", "http://x"]
+    result = runner.invoke(APP, [*argv, flag, str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "is a directory" in _one_line(result.stderr)
+
+
+def _html_404(request: Request) -> HTMLResponse:
+    return HTMLResponse("<!DOCTYPE html>\n<html>\n<body>\nNot Found\n</body>\n</html>\n", 404)
+
+
+def test_a_server_error_page_is_reported_on_one_line() -> None:
+    app = Starlette(routes=[Route("/{path:path}", _html_404, methods=["GET", "POST"])])
+    with ThreadedUvicorn(app) as server:
+        result = runner.invoke(APP, ["mint", "--issuer-url", server.url])
+    assert result.exit_code == 3, result.output
+    assert "Not Found" in _one_line(result.stderr)
