@@ -131,7 +131,7 @@ class JWKSCache:
             response = self._client.get(self.url)
             response.raise_for_status()
             keys = parse_jwks(response.json())
-        except (httpx.HTTPError, ValueError, TypeError) as exc:
+        except (httpx.HTTPError, ValueError, TypeError, RecursionError) as exc:
             self._last_error = _describe(exc)
             log.warning("JWKS fetch from %s failed: %s", self.url, self._last_error)
             return  # keep whatever we had

@@ -9,47 +9,19 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
 import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from jwt.algorithms import get_default_algorithms
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from authcheck.issuer.keys import SigningKey, generate_key
 from authcheck.serve import ThreadedUvicorn
 
-PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 JWKS_PATH = "/api/auth/jwks"
-
-
-@dataclass(frozen=True)
-class SigningKey:
-    kid: str
-    alg: str
-    private: PrivateKey
-
-    @property
-    def public_jwk(self) -> dict[str, Any]:
-        jwk = get_default_algorithms()[self.alg].to_jwk(self.private.public_key(), as_dict=True)
-        return {**jwk, "kid": self.kid, "alg": self.alg}
-
-
-def new_key(alg: str, kid: str) -> SigningKey:
-    private: PrivateKey
-    if alg == "EdDSA":
-        private = ed25519.Ed25519PrivateKey.generate()
-    elif alg == "ES256":
-        private = ec.generate_private_key(ec.SECP256R1())
-    elif alg == "RS256":
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    else:
-        raise ValueError(alg)
-    return SigningKey(kid, alg, private)
 
 
 class TestIssuer:
@@ -72,7 +44,7 @@ class TestIssuer:
 
     def _make(self, alg: str) -> SigningKey:
         self._serial += 1
-        return new_key(alg, f"{alg.lower()}-key-{self._serial}")
+        return generate_key(alg, f"{alg.lower()}-key-{self._serial}")
 
     async def _jwks(self, _request: Request) -> Response:
         with self._lock:
@@ -83,7 +55,7 @@ class TestIssuer:
             return JSONResponse({"error": "down"}, status_code=503)
         if self.raw_jwks is not None:
             return Response(json.dumps(self.raw_jwks), media_type="application/json")
-        return JSONResponse({"keys": [key.public_jwk for key in self.published]})
+        return JSONResponse({"keys": [key.public.jwk() for key in self.published]})
 
     async def _evil(self, _request: Request) -> Response:
         with self._lock:
@@ -117,10 +89,10 @@ class TestIssuer:
         headers = {"kid": key.kid, "typ": None, **(header or {})}
         if raw_payload is not None:
             return jwt.api_jws.encode(
-                raw_payload.encode(), key.private, algorithm=key.alg, headers=headers
+                raw_payload.encode(), key.private_key, algorithm=key.alg, headers=headers
             )
         return jwt.encode(
-            self.claims(sub, **claims), key.private, algorithm=key.alg, headers=headers
+            self.claims(sub, **claims), key.private_key, algorithm=key.alg, headers=headers
         )
 
     def __enter__(self) -> TestIssuer:

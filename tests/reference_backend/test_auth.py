@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -12,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from authcheck.core.b64 import b64url_encode
+from authcheck.issuer.keys import generate_key
 from tests.reference_backend.conftest import Backend, StartBackend
-from tests.reference_backend.jwks_server import OMIT, TestIssuer, new_key
+from tests.reference_backend.jwks_server import OMIT, TestIssuer
 
 CHALLENGE = re.compile(r'^Bearer error="invalid_token", error_description="[^"\\]+"$')
 
@@ -25,10 +26,6 @@ def assert_invalid_token(response: object, *words: str) -> str:
     for word in words:
         assert word.lower() in detail.lower(), detail
     return detail
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 @pytest.mark.parametrize("alg", ["EdDSA", "ES256", "RS256"])
@@ -78,20 +75,20 @@ def test_expiry_within_leeway_is_accepted(issuer: TestIssuer, backend: Backend) 
 
 def test_tampered_payload_is_rejected(issuer: TestIssuer, backend: Backend) -> None:
     header, _, signature = issuer.mint("user-a").split(".")
-    forged = b64(json.dumps(issuer.claims("user-b")).encode())
+    forged = b64url_encode(json.dumps(issuer.claims("user-b")).encode())
     response = backend.call("GET", "/api/user-b/tasks", f"{header}.{forged}.{signature}")
     assert_invalid_token(response, "signature")
 
 
 def test_same_kid_signed_by_another_key_is_rejected(issuer: TestIssuer, backend: Backend) -> None:
-    stranger = new_key("EdDSA", issuer.current["EdDSA"].kid)
+    stranger = generate_key("EdDSA", issuer.current["EdDSA"].kid)
     assert_invalid_token(backend.call("GET", "/api/me", issuer.mint(key=stranger)), "signature")
 
 
 def test_foreign_issuer_key_is_rejected_and_names_the_key_set(
     issuer: TestIssuer, backend: Backend
 ) -> None:
-    token = issuer.mint(key=new_key("EdDSA", "foreign-kid"))
+    token = issuer.mint(key=generate_key("EdDSA", "foreign-kid"))
     assert_invalid_token(backend.call("GET", "/api/me", token), "not in the key set", issuer.url)
 
 
@@ -129,18 +126,18 @@ def test_future_iat_beyond_leeway_is_rejected(issuer: TestIssuer, backend: Backe
 
 @pytest.mark.parametrize("alg", ["none", "None", "nOnE"])
 def test_unsigned_token_is_rejected(issuer: TestIssuer, backend: Backend, alg: str) -> None:
-    header = b64(json.dumps({"alg": alg, "kid": issuer.current["EdDSA"].kid}).encode())
-    payload = b64(json.dumps(issuer.claims()).encode())
+    header = b64url_encode(json.dumps({"alg": alg, "kid": issuer.current["EdDSA"].kid}).encode())
+    payload = b64url_encode(json.dumps(issuer.claims()).encode())
     assert_invalid_token(backend.call("GET", "/api/me", f"{header}.{payload}."), "not allowed")
 
 
 def test_hs256_keyed_with_the_public_key_is_rejected(issuer: TestIssuer, backend: Backend) -> None:
     key = issuer.current["EdDSA"]
-    secret = json.dumps(key.public_jwk).encode()
-    header = b64(json.dumps({"alg": "HS256", "kid": key.kid}).encode())
-    signing_input = f"{header}.{b64(json.dumps(issuer.claims()).encode())}"
+    secret = json.dumps(key.public.jwk()).encode()
+    header = b64url_encode(json.dumps({"alg": "HS256", "kid": key.kid}).encode())
+    signing_input = f"{header}.{b64url_encode(json.dumps(issuer.claims()).encode())}"
     signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
-    token = f"{signing_input}.{b64(signature)}"
+    token = f"{signing_input}.{b64url_encode(signature)}"
     assert_invalid_token(backend.call("GET", "/api/me", token), "HS256")
 
 
@@ -160,11 +157,11 @@ def test_algorithm_outside_the_allow_list_is_rejected(
 
 
 def test_embedded_keys_and_key_urls_are_never_used(issuer: TestIssuer, backend: Backend) -> None:
-    attacker = new_key("EdDSA", "attacker")
+    attacker = generate_key("EdDSA", "attacker")
     for extra in (
         {"jku": f"{issuer.url}/evil/jwks"},
         {"x5u": f"{issuer.url}/evil/jwks"},
-        {"jwk": attacker.public_jwk},
+        {"jwk": attacker.public.jwk()},
         {"x5c": ["MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"]},
     ):
         token = issuer.mint(key=attacker, header=extra)

@@ -5,7 +5,6 @@ Runs in process (FastAPI's TestClient) against a real test issuer, for speed: th
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from authcheck.core.b64 import b64url_encode
 from reference_backend.main import create_app
 from tests.reference_backend.conftest import settings_for
 from tests.reference_backend.jwks_server import TestIssuer
@@ -51,10 +51,6 @@ def fuzz_target(
             valid = client.get("/api/me", headers={"Authorization": f"Bearer {tokens[0]}"})
             assert valid.status_code == 200  # the fuzz below must not pass for a broken target
             yield issuer, client, tokens
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 @st.composite
@@ -99,7 +95,8 @@ def forged_tokens(draw: st.DrawFn, issuer: TestIssuer, token: str) -> str:
         )
     )
     signature = draw(st.sampled_from([token.split(".")[2], "", "AAAA"]))
-    return f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}.{signature}"
+    segments = (b64url_encode(json.dumps(part).encode()) for part in (header, claims))
+    return ".".join((*segments, signature))
 
 
 @settings(

@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jwt.algorithms import OKPAlgorithm
 
+from authcheck.issuer.keys import generate_key
 from authcheck.serve import free_port
-from reference_backend.core.jwks import JWKSCache, parse_jwks
+from reference_backend.core.jwks import JWKSCache, KeySetUnavailable, parse_jwks
 from tests.reference_backend.conftest import Backend, StartBackend
-from tests.reference_backend.jwks_server import JWKS_PATH, TestIssuer, new_key
+from tests.reference_backend.jwks_server import JWKS_PATH, TestIssuer
 
 
 class FakeClock:
@@ -84,7 +85,7 @@ def test_unknown_kids_refetch_at_most_once_per_10_s(
 ) -> None:
     assert me(clocked, issuer.mint()) == 200
     clock.now += 60
-    strangers = [issuer.mint(key=new_key("EdDSA", f"random-{n}")) for n in range(50)]
+    strangers = [issuer.mint(key=generate_key("EdDSA", f"random-{n}")) for n in range(50)]
     assert [me(clocked, token) for token in strangers] == [401] * 50
     assert issuer.hits == 2
     clock.now += 9.9
@@ -113,7 +114,7 @@ def test_outage_after_warm_up_keeps_serving(
     assert me(clocked, token) == 200
     issuer.outage = True
     clock.now += 60
-    assert me(clocked, issuer.mint(key=new_key("EdDSA", "unknown"))) == 401  # tries, fails
+    assert me(clocked, issuer.mint(key=generate_key("EdDSA", "unknown"))) == 401  # tries, fails
     assert issuer.hits == 2
     assert [me(clocked, issuer.mint(f"user-{n}")) for n in range(20)] == [200] * 20
 
@@ -145,15 +146,15 @@ def test_keys_for_encryption_without_verify_or_with_duplicate_kids_are_not_used(
     issuer: TestIssuer, backend: Backend
 ) -> None:
     ed, es, rs = (issuer.current[alg] for alg in ("EdDSA", "ES256", "RS256"))
-    twin = new_key("RS256", rs.kid)
+    twin = generate_key("RS256", rs.kid)
     good = issuer.rotate("EdDSA")
     issuer.raw_jwks = {
         "keys": [
-            {**ed.public_jwk, "use": "enc"},
-            {**es.public_jwk, "key_ops": ["encrypt"]},
-            rs.public_jwk,
-            twin.public_jwk,
-            issuer.current["EdDSA"].public_jwk,
+            {**ed.public.jwk(), "use": "enc"},
+            {**es.public.jwk(), "key_ops": ["encrypt"]},
+            rs.public.jwk(),
+            twin.public.jwk(),
+            issuer.current["EdDSA"].public.jwk(),
         ]
     }
     for key in (ed, es, rs, twin):
@@ -164,7 +165,7 @@ def test_keys_for_encryption_without_verify_or_with_duplicate_kids_are_not_used(
 
 
 def test_a_key_set_without_usable_keys_gives_503(issuer: TestIssuer, backend: Backend) -> None:
-    issuer.raw_jwks = {"keys": [{**issuer.current["EdDSA"].public_jwk, "use": "enc"}]}
+    issuer.raw_jwks = {"keys": [{**issuer.current["EdDSA"].public.jwk(), "use": "enc"}]}
     response = backend.call("GET", "/api/me", issuer.mint())
     assert response.status_code == 503
     assert "no usable signing key" in response.json()["detail"]
@@ -180,8 +181,8 @@ def test_symmetric_and_private_keys_are_never_trusted() -> None:
     private = Ed25519PrivateKey.generate()
     private_jwk = {**OKPAlgorithm.to_jwk(private, as_dict=True), "kid": "k1"}
     oct_jwk = {"kty": "oct", "k": "c2VjcmV0", "kid": "k2"}
-    public = new_key("EdDSA", "k3").public_jwk
-    odd_ops = {**new_key("EdDSA", "k5").public_jwk, "key_ops": 7}
+    public = generate_key("EdDSA", "k3").public.jwk()
+    odd_ops = {**generate_key("EdDSA", "k5").public.jwk(), "key_ops": 7}
     keys = [private_jwk, oct_jwk, public, {"kid": "k4"}, odd_ops, "k6", {"kid": 7}]
     assert list(parse_jwks({"keys": keys})) == ["k3"]
 
@@ -191,9 +192,16 @@ def test_jwks_fetch_does_not_follow_redirects(issuer: TestIssuer) -> None:
         lambda request: httpx.Response(302, headers={"Location": issuer.url + JWKS_PATH})
     )
     cache = JWKSCache("http://idp.test/jwks", client=httpx.Client(transport=transport))
-    with pytest.raises(Exception, match="no signing keys"):
+    with pytest.raises(KeySetUnavailable, match="no signing keys"):
         cache.get("any")
     assert issuer.hits == 0
+
+
+def test_a_key_set_nested_too_deep_to_parse_is_refused_not_raised() -> None:
+    deep = httpx.MockTransport(lambda request: httpx.Response(200, content=b"[" * 200_000))
+    cache = JWKSCache("http://idp.test/jwks", client=httpx.Client(transport=deep))
+    with pytest.raises(KeySetUnavailable, match="invalid key set"):
+        cache.get("any")
 
 
 JWK_MEMBERS = st.sampled_from(["kid", "kty", "crv", "x", "y", "n", "e", "alg", "use", "key_ops"])
