@@ -82,12 +82,9 @@ class Settings(BaseSettings):
     @field_validator("DATABASE_URL")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
-        scheme = value.partition("://")[0]
-        if scheme in (
-            "postgres",
-            "postgresql",
-        ):  # SQLAlchemy would pick psycopg2; we ship psycopg 3
-            return "postgresql+psycopg://" + value.partition("://")[2]
+        scheme, _, rest = value.partition("://")
+        if scheme in ("postgres", "postgresql"):  # SQLAlchemy would pick psycopg2; we use psycopg 3
+            return "postgresql+psycopg://" + rest
         if scheme not in ("sqlite", "postgresql+psycopg") or "://" not in value:
             raise ValueError("use sqlite:///path/to/file.db or postgresql+psycopg://user@host/db")
         return value

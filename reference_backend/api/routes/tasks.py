@@ -7,7 +7,7 @@ without a valid token is turned away before a database session is opened.
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response, status
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from reference_backend.api.deps import OwnerId, SessionDep
 from reference_backend.models import Task, TaskCreate, TaskPublic, TaskUpdate, utcnow
@@ -15,7 +15,7 @@ from reference_backend.models import Task, TaskCreate, TaskPublic, TaskUpdate, u
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
 
 
-def _own_task(session: SessionDep, owner: str, task_id: int) -> Task:
+def _own_task(session: Session, owner: str, task_id: int) -> Task:
     task = session.get(Task, task_id)
     if task is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"You have no task {task_id}")
