@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -68,5 +69,6 @@ def __getattr__(name: str) -> FastAPI:
         try:
             _app = create_app()
         except ConfigError as exc:
-            raise SystemExit(f"reference_backend: {exc}") from None
+            sys.stderr.write(f"reference_backend: {exc}\n")
+            raise SystemExit(2) from None  # the status ``python -m reference_backend`` gives
     return _app

@@ -68,7 +68,7 @@ def test_uvicorn_import_path_also_stops_with_one_line(tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("reference_backend: BETTER_AUTH_URL")
 
