@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from authcheck.cli.common import fail_cleanly
+from authcheck.cli.common import fail_cleanly, stdout_console
 from authcheck.errors import BadInputError, ExitStatus, UnreachableError
 from authcheck.frontend.inspect import CaptureReport
 
@@ -99,7 +99,7 @@ def capture(
     from authcheck.frontend.inspect import inspect_capture
     from authcheck.frontend.selectors import load_selectors
 
-    console = Console(stderr=True)
+    console = stdout_console(stderr=True)
     with fail_cleanly("capture"):
         origin_of(frontend_url)
         backend = backend_origin or _backend_from_dashboard(frontend_url)

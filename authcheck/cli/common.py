@@ -18,10 +18,19 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def stdout_console() -> Console:
+PIPED_WIDTH = 120  # columns when output is piped or redirected and COLUMNS is not set
+
+
+def stdout_console(*, stderr: bool = False) -> Console:
+    """A console for human output; piped (not a TTY) it is ``PIPED_WIDTH`` wide, not 80."""
+    import os
+
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = PIPED_WIDTH
+    return console
 
 
 def print_json(document: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from authcheck.cli.common import fail_cleanly
+from authcheck.cli.common import fail_cleanly, stdout_console
 from authcheck.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def demo(
     from authcheck.engine.results import ProgressEvent
     from authcheck.report.scenario_table import STYLE, scenario_table
 
-    out, err = Console(), Console(stderr=True, highlight=False, soft_wrap=True)
+    out, err = stdout_console(), Console(stderr=True, highlight=False, soft_wrap=True)
 
     def step(message: str) -> None:
         err.print(f"[dim]·[/] {message}")

@@ -29,8 +29,9 @@ def list_scenarios(
     ] = None,
 ) -> None:
     """List the scenario catalogue: id, spec ids it proves, capabilities it needs."""
-    from rich.console import Console
     from rich.table import Table
+
+    from authcheck.cli.common import stdout_console
 
     with fail_cleanly("scenarios list"):
         scenarios = _catalogue(catalogue)
@@ -40,7 +41,7 @@ def list_scenarios(
     for s in scenarios:
         needs = ", ".join(n.value for n in s.needs) or "-"
         table.add_row(s.id, ", ".join(s.proves), needs, s.title)
-    Console().print(table)
+    stdout_console().print(table)
 
 
 def _users(values: list[str]) -> list[tuple[str, str]]:
@@ -107,8 +108,7 @@ def run(
     ] = None,
 ) -> None:
     """Replay the catalogue against TARGET. Exit 0 all held, 1 a failure, 2 bad input, 3 down."""
-    from rich.console import Console
-
+    from authcheck.cli.common import stdout_console
     from authcheck.engine.catalogue import select as pick
     from authcheck.engine.results import ProgressEvent, Status
     from authcheck.engine.routes import load_routes
@@ -117,7 +117,7 @@ def run(
     from authcheck.report.scenario_formats import renderer_for
     from authcheck.report.scenario_table import STYLE, scenario_table
 
-    out, err = Console(), Console(stderr=True)
+    out, err = stdout_console(), stdout_console(stderr=True)
     with fail_cleanly("scenarios run"):
         if (issuer_url is None) == (better_auth_url is None):
             raise BadInputError("give exactly one of --issuer-url or --better-auth-url")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -24,11 +25,17 @@ def scenario_table(report: RunReport) -> Table:
         title=f"authcheck scenarios against {report.target}",
         caption=f"{counts} in {report.duration_s:.1f} s · tokens from {report.source}",
         expand=False,
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        show_edge=False,
     )
-    table.add_column("status")
+    # At 80 columns the reason must keep most of the width: status and id never wrap, the
+    # spec ids get a narrow column, and the result column takes whatever is left.
+    table.add_column("status", no_wrap=True)
     table.add_column("scenario", no_wrap=True)
-    table.add_column("proves")
-    table.add_column("result")
+    table.add_column("proves", max_width=14)
+    table.add_column("result", ratio=1)
     for r in report.results:
         result = r.reason
         if r.advice:

@@ -52,14 +52,34 @@ def render_findings(console: Console, findings: tuple[Finding, ...] | list[Findi
         return
     console.print("[bold]Findings[/bold]")
     for f in findings:
-        style = _SEVERITY_STYLE[f.severity]
-        console.print(
-            f"  [{style}]{f.severity.value:7}[/{style}] {f.code}  {escape(f.message)}",
-            highlight=False,
-            markup=True,
+        lead = f"  {f.severity.value:7} "
+        _hanging(
+            console, lead, f"{f.code}  {f.message}", (2, 2 + len(f.severity.value)), f.severity
         )
         if f.hint:
-            console.print(f"          [dim]hint:[/dim] {escape(f.hint)}", highlight=False)
+            _hanging(console, " " * len(lead), f"hint: {f.hint}", (len(lead), len(lead) + 5), None)
+
+
+def _hanging(
+    console: Console, lead: str, body: str, span: tuple[int, int], severity: Severity | None
+) -> None:
+    """``lead`` + ``body`` wrapped to the console with wrapped lines under the body's start."""
+    import textwrap
+
+    from rich.text import Text
+
+    width = max(console.width, len(lead) + 30)
+    wrapped = textwrap.fill(
+        body,
+        width,
+        initial_indent=lead,
+        subsequent_indent=" " * len(lead),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    text = Text(wrapped)
+    text.stylize(_SEVERITY_STYLE[severity] if severity is not None else "dim", *span)
+    console.print(text, highlight=False, soft_wrap=True)
 
 
 def render_times(console: Console, claims: dict[str, Any], now: float) -> None:

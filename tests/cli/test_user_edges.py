@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ from starlette.routing import Route
 from typer.testing import CliRunner
 
 from authcheck.cli.app import build_app
+from authcheck.engine.results import RunReport, ScenarioResult, Status
+from authcheck.report.scenario_table import TableRenderer
 from authcheck.serve import ThreadedUvicorn
 from tests.core.keys import ED_KEY, claims, mint
 
@@ -104,3 +109,43 @@ def test_a_server_error_page_is_reported_on_one_line() -> None:
         result = runner.invoke(APP, ["mint", "--issuer-url", server.url])
     assert result.exit_code == 3, result.output
     assert "Not Found" in _one_line(result.stderr)
+
+
+def test_piped_human_output_is_wide_and_wrapped_lines_keep_their_indent() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    done = subprocess.run(
+        [sys.executable, "-m", "authcheck", "decode", "-"],
+        input=b"\x00\xff" * 40 + b"\n",
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.decode().splitlines()
+    findings = lines[lines.index("Findings") + 1 :]
+    assert findings[0].startswith("  error   token.not-jwt")
+    # 120 columns when piped: the finding's message (86 characters) is whole on its line ...
+    assert findings[0].endswith("not a token"), findings
+    assert len(findings) >= 3  # the hint wraps even at 120
+    # ... and every wrapped or hint line hangs under the text, none back at column 0.
+    for line in findings:
+        assert line.startswith(("  warning ", "  error   ", " " * 10)), line
+        assert len(line) <= 120 and line == line.rstrip()
+
+
+def test_the_scenario_table_at_80_columns_leaves_the_reason_most_of_the_width() -> None:
+    reason = "a token of a deleted user keeps working until it expires: up to 900 s"
+    result = ScenarioResult(
+        "edge.foreign-key-same-kid", "t", ("FR-007", "SC-002"), Status.WARNED, reason, 0.1
+    )
+    report = RunReport("http://127.0.0.1:8000", "issuer", "2026-01-01T00:00:00Z", 0.1, (result,))
+    text = TableRenderer(width=80).render(report)
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines), text
+    # Status, id and spec ids stay on one line; the reason starts early enough to get 28+ columns
+    # (it had 20 in the old boxed layout, where it wrapped every few words).
+    row = next(line for line in lines if "edge.foreign-key-same-kid" in line)
+    assert "FR-007, SC-002" in row
+    assert row.index("a token") <= 80 - 28, text
+    assert " ".join(" ".join(lines).split()).count("up to 900 s") == 1
