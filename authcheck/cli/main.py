@@ -20,7 +20,26 @@ def main() -> None:
             raise SystemExit(status)
     from authcheck.cli.app import build_app
 
-    build_app(only=argv[0] if argv else None)()
+    raise SystemExit(run_app(build_app(only=argv[0] if argv else None)))
+
+
+def run_app(app: Any, args: list[str] | None = None) -> int:
+    """Run the Typer app; a usage error is ONE line on stderr and exit 2 (not a boxed panel)."""
+    import typer
+
+    try:
+        status = app(args=args, standalone_mode=False)
+    except typer.Abort:
+        sys.stderr.write("authcheck: interrupted\n")
+        return 130
+    except typer.TyperException as exc:
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "authcheck"
+        message = " ".join(exc.format_message().split())
+        if message:  # empty after no_args_is_help: the help text is already printed
+            sys.stderr.write(f"{where}: {message} (see '{where} --help')\n")
+        return 2
+    return status if isinstance(status, int) else 0
 
 
 def __getattr__(name: str) -> Any:  # `from authcheck.cli.main import app` builds every command

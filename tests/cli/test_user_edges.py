@@ -149,3 +149,32 @@ def test_the_scenario_table_at_80_columns_leaves_the_reason_most_of_the_width() 
     assert "FR-007, SC-002" in row
     assert row.index("a token") <= 80 - 28, text
     assert " ".join(" ".join(lines).split()).count("up to 900 s") == 1
+
+
+def _authcheck(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "authcheck", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--bogus"], "authcheck: No such option: --bogus"),
+        (["nosuch"], "authcheck: No such command 'nosuch'."),
+        (["verify"], "authcheck verify: Missing argument 'token'."),
+        (["verify", "x", "--leeway", "-5"], "Invalid value for '--leeway'"),
+        (["mint"], "authcheck mint: Missing option '--issuer-url'."),
+        (["issuer", "serve", "--port", "abc"], "Invalid value for '--port'"),
+    ],
+)
+def test_a_usage_error_is_one_line_with_where_to_look(args: list[str], expected: str) -> None:
+    done = _authcheck(*args)
+    assert done.returncode == 2
+    line = _one_line(done.stderr)
+    assert expected in line and line.endswith("--help')"), line
+    assert not done.stdout
