@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -12,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from authcheck.demo import backend_process
 from authcheck.frontend.node import FrontendConfig, FrontendServer
-from authcheck.serve import ManagedProcess, free_port
+from authcheck.serve import free_port
 
 PASSWORD = "correct horse battery staple"
 
@@ -93,18 +93,8 @@ def running_stack(base: Path, config: FrontendConfig) -> Iterator[Stack]:
     backend_port = free_port()
     backend_url = f"http://127.0.0.1:{backend_port}"
     frontend = FrontendServer(replace(config, backend_url=backend_url), log_path=base / "node.log")
-    backend = ManagedProcess(
-        [sys.executable, "-m", "reference_backend", "--host", "127.0.0.1"]
-        + ["--port", str(backend_port), "--log-level", "warning"],
-        ready_url=f"{backend_url}/health",
-        name="reference backend",
-        env={
-            "BETTER_AUTH_URL": frontend.base_url,
-            "JWT_ALGORITHMS": config.alg,
-            "CORS_ORIGINS": frontend.url,
-            "DATABASE_URL": f"sqlite:///{base / 'tasks.db'}",
-        },
-        log_path=base / "backend.log",
+    backend = backend_process(
+        frontend.base_url, backend_port, config.alg, base / "tasks.db", base / "backend.log"
     )
     with frontend, backend:
         yield Stack(frontend, backend_url)

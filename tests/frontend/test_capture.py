@@ -7,10 +7,9 @@ from pathlib import Path
 
 import jwt
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from authcheck.cli import capture as capture_cli
+from authcheck.cli.app import build_app
 from authcheck.core.verify import VerifyPolicy
 from authcheck.errors import ExitStatus
 from authcheck.frontend.capture import Credentials, PlaywrightCapture
@@ -41,17 +40,6 @@ def run_capture(
     policy = VerifyPolicy.better_auth(stack.frontend.base_url)
     with policy.fetcher() as fetcher:
         return inspect_capture(result, policy, fetcher)
-
-
-def cli() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """Test root."""
-
-    capture_cli.register(app)
-    return app
 
 
 def test_dashboard_sends_a_jwt_that_verifies_on_every_task_call(
@@ -116,7 +104,7 @@ def test_a_capture_that_cannot_finish_saves_screenshot_and_console(
 
 def test_capture_command_prints_the_verdict_and_json(stack: Stack, tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        cli(),
+        build_app("capture"),
         ["capture", "--frontend-url", stack.frontend.url, "--artifacts", str(tmp_path), "--json"],
     )
     assert result.exit_code == ExitStatus.OK, result.output
@@ -132,7 +120,8 @@ def test_capture_command_exits_1_on_the_session_token_bug(
     buggy_stack: Stack, tmp_path: Path
 ) -> None:
     result = CliRunner().invoke(
-        cli(), ["capture", "--frontend-url", buggy_stack.frontend.url, "--artifacts", str(tmp_path)]
+        build_app("capture"),
+        ["capture", "--frontend-url", buggy_stack.frontend.url, "--artifacts", str(tmp_path)],
     )
     assert result.exit_code == ExitStatus.FINDINGS
     assert "session-token" in result.output

@@ -5,28 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from authcheck.cli import capture as capture_cli
+from authcheck.cli.app import build_app
 from authcheck.errors import BadInputError, ExitStatus
 from authcheck.frontend.capture import Credentials
 from authcheck.frontend.selectors import load_selectors
 
 
-def cli() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """Test root."""
-
-    capture_cli.register(app)
-    return app
-
-
 def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli(), ["capture", *args])
+    result = CliRunner().invoke(build_app("capture"), ["capture", *args])
     assert "Traceback" not in result.output
     return result.exit_code, result.output
 
