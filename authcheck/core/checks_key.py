@@ -130,13 +130,7 @@ def check_signature(
     if prepared is None or alg is None:
         run.skip("signature", "no usable key for an allowed alg")
         return
-    try:
-        good = bool(
-            prepared.Algorithm.verify(decoded.signing_input, prepared.key, decoded.signature)
-        )
-    except Exception:  # noqa: BLE001 - any failure inside the crypto means "does not verify"
-        good = False
-    if good:
+    if signature_ok(prepared, decoded.signing_input, decoded.signature):
         label = info.label if info else "the key"
         run.ok(
             "signature", f"{alg} signature ({decoded.signature_len} bytes) verifies with {label}"
