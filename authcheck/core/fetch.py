@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -306,10 +307,12 @@ def _skew(date_header: str | None, received: float) -> float | None:
     if not date_header:
         return None
     try:
-        server = parsedate_to_datetime(date_header).timestamp()
+        server = parsedate_to_datetime(date_header)
     except (TypeError, ValueError, IndexError):
         return None
-    return round(server - received, 1)
+    if server.tzinfo is None:  # "-0000": RFC 5322's "UTC, origin unknown", not local time
+        server = server.replace(tzinfo=UTC)
+    return round(server.timestamp() - received, 1)
 
 
 def _transport_findings(url: str, info: HttpInfo) -> tuple[Finding, ...]:

@@ -170,6 +170,23 @@ def test_date_header_gives_the_clock_skew(jwks: tuple[str, JwksBehaviour]) -> No
     assert 115 <= http.clock_skew <= 121
 
 
+def test_a_date_without_zone_is_utc_whatever_the_local_zone(
+    jwks: tuple[str, JwksBehaviour], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, behaviour = jwks
+    behaviour.headers = {"date": email.utils.formatdate(time.time() + 120)}  # "... -0000"
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+05:30: a local reading would be 5.5 h off
+    time.tzset()
+    try:
+        with JwksFetcher(url) as fetcher:
+            http = fetcher.get().http
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert http is not None and http.clock_skew is not None
+    assert 115 <= http.clock_skew <= 121
+
+
 def test_dns_failure_is_one_clear_message() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
