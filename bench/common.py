@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 import subprocess
 import time
@@ -15,17 +14,11 @@ BASE = "http://localhost:3000"
 def better_auth_token(alg: str = "EdDSA") -> tuple[str, Any, dict[str, Any]]:
     """A token shaped like Better Auth's /api/auth/token output, its private key and public JWK."""
     import jwt
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-    from jwt.algorithms import get_default_algorithms
 
-    if alg == "EdDSA":
-        private: Any = ed25519.Ed25519PrivateKey.generate()
-    elif alg == "ES256":
-        private = ec.generate_private_key(ec.SECP256R1())
-    else:
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwk = json.loads(get_default_algorithms()[alg].to_jwk(private.public_key()))
-    jwk.update(kid="4mQJ0eRzXc8N2bW1yV7tK5sH3gF6dA9p", alg=alg)
+    from authcheck.issuer.keys import generate_key
+
+    key = generate_key(alg, kid="4mQJ0eRzXc8N2bW1yV7tK5sH3gF6dA9p")
+    private, jwk = key.private_key, key.public.jwk()
     now = int(time.time())
     claims = {
         "iat": now,
