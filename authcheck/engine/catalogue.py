@@ -67,8 +67,9 @@ class _Strict(BaseModel):
 
 
 class MintSpec(_Strict):
-    """A token to mint. ``times`` are offsets from now (``-10m``); ``{issuer}``, ``{audience}``,
-    ``{kid}``, ``{user_a}`` and ``{user_b}`` in string claims and header values are filled in."""
+    """A token to mint. ``times`` are offsets from now (``-10m``); ``{issuer}``,
+    ``{issuer_upper}``, ``{audience}``, ``{kid}``, ``{user_a}`` and ``{user_b}`` in string claims
+    and header values are filled in."""
 
     user: Literal["a", "b"] = "a"
     claims: dict[str, Any] = {}

@@ -18,6 +18,7 @@ from authcheck.engine.source import TokenSource
 from authcheck.errors import UnreachableError
 
 _EXCERPT = 300
+_IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 
 
 class TargetError(UnreachableError):
@@ -45,9 +46,15 @@ class Recorder:
         headers = {} if authorization is None else {"Authorization": authorization}
         started = time.perf_counter()
         try:
-            if json is None:
-                response = self._client.request(method, url, headers=headers)
-            else:
+            try:
+                response = self._client.request(method, url, headers=headers, json=json)
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                # A server that crashed on an earlier request closes that keep-alive connection
+                # (uvicorn does after a 500); the pool may hand it to this request. Retry once on
+                # a new connection, but only where doing it twice changes nothing.
+                if method not in _IDEMPOTENT:
+                    raise
+                started = time.perf_counter()
                 response = self._client.request(method, url, headers=headers, json=json)
         except httpx.HTTPError as exc:
             self.records.append(

@@ -38,6 +38,7 @@ def placeholders(source: TokenSource) -> dict[str, str]:
     a, b = source.users
     return {
         "issuer": facts.issuer,
+        "issuer_upper": facts.issuer.upper(),
         "audience": facts.audience,
         "kid": facts.kid,
         "user_a": a.id,

@@ -67,8 +67,11 @@ class TasksApi:
         path = self._path(template, owner, task_id)
         return self.http.send(method, path, authorization=authorization, json=body, probe=probe)
 
-    def create(self, owner: User, token: str, title: str | None = None) -> httpx.Response:
+    def create(
+        self, owner: User, token: str, title: str | None = None, extra: dict[str, Any] | None = None
+    ) -> httpx.Response:
         body = {self.routes.title_field: title or f"authcheck {secrets.token_hex(3)}"}
+        body.update(extra or {})
         return self.http.send(
             "POST", self._path(self.routes.create, owner), authorization=bearer(token), json=body
         )

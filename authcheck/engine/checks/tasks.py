@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from authcheck.engine.catalogue import Capability
 from authcheck.engine.checks._util import failed, passed, says
 from authcheck.engine.context import Context
 from authcheck.engine.results import Outcome
 from authcheck.engine.source import User
 from authcheck.engine.tasks import TasksApi
+from authcheck.issuer.forge import MintRequest
 
 
 class SetupFailed(Exception):
@@ -127,7 +129,19 @@ def check_scoped_by_sub(ctx: Context) -> Outcome:
         return failed(f"user B's JWKS-signed token got {status_b} on B's own list")
     if task_a in ids_b or strangers:
         return failed("user B's list shows user A's task: scope queries by the token's sub")
-    return passed("each token was accepted and saw only its own sub's tasks")
+    if Capability.MINT not in ctx.source.capabilities:
+        return passed("each token was accepted and saw only its own sub's tasks")
+    # The user id is sub (FR-004): a token whose only user claim is sub (Better Auth's
+    # definePayload can drop id, email and name) must still reach A's tasks.
+    bare = ctx.source.mint(MintRequest(claims={"sub": a.id}, omit=["id", "email", "name"]))
+    status_s, ids_s, _ = _listed(api, a, bare)
+    if status_s != 200 or ids_s is None or task_a not in ids_s:
+        return failed(
+            f"a token whose only user claim is sub got {status_s} on A's list"
+            + ("" if status_s != 200 else " without A's task")
+            + ": take the user id from sub, not id or email"
+        )
+    return passed("each token was accepted and saw only its own sub's tasks, sub alone suffices")
 
 
 def check_cross_user(ctx: Context) -> Outcome:
@@ -138,6 +152,9 @@ def check_cross_user(ctx: Context) -> Outcome:
         task_a = _create(api, a, ta, title)
     except SetupFailed as exc:
         return _guard(None, exc)
+    r = ctx.routes
+    before = api.get(a, task_a, ta)
+    done_before = before.json().get(r.completed_field) if before.status_code == 200 else None
     problems: list[str] = []
 
     def expect_403(what: str, status: int) -> None:
@@ -157,15 +174,28 @@ def check_cross_user(ctx: Context) -> Outcome:
     for owner, where in paths:
         expect_403(f"get A's task {where}", api.get(owner, task_a, tb).status_code)
         expect_403(f"update A's task {where}", api.update(owner, task_a, tb, hijack).status_code)
+        expect_403(f"complete A's task {where}", api.complete(owner, task_a, tb).status_code)
         expect_403(f"delete A's task {where}", api.delete(owner, task_a, tb).status_code)
+    if r.owner_field:
+        # B creates in B's own list but names A as the owner in the body: any answer will do
+        # as long as the task never lands in A's list (the owner comes from sub, FR-004)
+        api.create(b, tb, "authcheck planted", {r.owner_field: a.id})
     after = api.get(a, task_a, ta)
-    if after.status_code != 200 or after.json().get(ctx.routes.title_field) != title:
+    if (
+        after.status_code != 200
+        or after.json().get(r.title_field) != title
+        or after.json().get(r.completed_field) != done_before
+    ):
         problems.append(f"A's task changed or vanished (A's get: {after.status_code})")
     listing = api.list_tasks(a, ta)
     items: list[dict[str, Any]] = api.items(listing) or []
-    titles = [item.get(ctx.routes.title_field) for item in items]
+    titles = [item.get(r.title_field) for item in items]
     if task_a not in api.ids(items) or "authcheck intruder" in titles:
         problems.append("A's list changed (B's attempt added or removed a task)")
+    # (a list that shows everyone's tasks is us1.list-own-tasks' finding, not this one's)
+    planted = [i for i in items if i.get(r.title_field) == "authcheck planted"]
+    if any(api.owner(item) != b.id for item in planted):
+        problems.append(f"B's task naming A in {r.owner_field!r} shows up in A's list")
     if problems:
         return failed("expected 403 and A's data unchanged; " + "; ".join(problems))
     return passed("403 for each of B's attempts; A's task unchanged")

@@ -1,0 +1,193 @@
+"""Token verification of the broken backend: right by default, each switch bends one rule."""
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import threading
+from typing import Any
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from fastapi import HTTPException
+
+ALLOWED = ("EdDSA", "ES256", "RS256", "PS256")
+
+
+class BadToken(Exception):
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+
+
+class Keys:
+    """JWKS cache: fetched once, refetched for an unknown kid (the switches bend this)."""
+
+    def __init__(self, url: str, defects: frozenset[str]) -> None:
+        self.url = url
+        self.defects = defects
+        self.keys: dict[str, jwt.PyJWK] = {}
+        self.lock = threading.Lock()
+
+    def _fetch(self) -> None:
+        data = httpx.get(self.url, timeout=5).json()
+        self.keys = {k["kid"]: jwt.PyJWK(k) for k in data["keys"]}
+
+    def get(self, kid: str) -> jwt.PyJWK | None:
+        with self.lock:
+            if "jwks-per-request" in self.defects:
+                try:
+                    self._fetch()
+                except (httpx.HTTPError, ValueError, KeyError):
+                    pass
+            elif kid not in self.keys and not (self.keys and "no-kid-refetch" in self.defects):
+                try:
+                    self._fetch()
+                except (httpx.HTTPError, ValueError, KeyError):
+                    if "outage-500" in self.defects:
+                        raise HTTPException(500, "Internal Server Error") from None
+            return self.keys.get(kid)
+
+    def every(self) -> list[jwt.PyJWK]:
+        with self.lock:
+            return list(self.keys.values())
+
+
+def _segment(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Verifier:
+    """``verify(token, path_user) -> user id``; ``BadToken`` for a refused token."""
+
+    def __init__(self, issuer_url: str, defects: frozenset[str]) -> None:
+        self.issuer = issuer_url
+        self.defects = defects
+        self.keys = Keys(issuer_url + "/api/auth/jwks", defects)
+
+    def verify(self, token: str, path_user: str | None) -> str:
+        defects = self.defects
+        if "accepts-session-ids" in defects and len(token) == 32 and "." not in token:
+            return path_user or "session-user"
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.DecodeError:
+            if "crash-on-malformed" in defects:
+                raise HTTPException(500, "Internal Server Error") from None
+            raise BadToken("not a JWT") from None
+        if "payload-array-500" in defects:
+            self._peek_issuer(token)
+        alg = str(header.get("alg", ""))
+        if "alg-none-accepted" in defects and alg.lower() == "none":
+            return str(jwt.decode(token, options={"verify_signature": False})["sub"])
+        key: Any
+        if "follows-jku" in defects and "jku" in header:
+            data = httpx.get(header["jku"], timeout=5).json()
+            key, alg = jwt.PyJWK(data["keys"][0]).key, data["keys"][0]["alg"]
+        elif "trusts-jwk-header" in defects and "jwk" in header:
+            key = jwt.PyJWK(header["jwk"]).key
+        else:
+            found = self.keys.get(str(header.get("kid")))
+            if found is None:
+                if "unknown-kid-500" in defects:
+                    raise HTTPException(500, "Internal Server Error")
+                if "tries-every-key" in defects:
+                    return self._try_every_key(token, path_user)
+                raise BadToken("unknown signing key")
+            if "hs256-public-key" in defects and alg == "HS256":
+                return _hs256_with_pem(token, found)
+            if "alg-from-token" not in defects and (
+                alg not in ALLOWED or alg != found.algorithm_name
+            ):
+                raise BadToken("algorithm not allowed")
+            key = found.key
+        return self._claims(token, key, alg, path_user)
+
+    def _claims(self, token: str, key: Any, alg: str, path_user: str | None) -> str:
+        defects = self.defects
+        required = ["iat", "iss", "aud"]
+        required += [] if "sub-optional" in defects else ["sub"]
+        required += [] if "exp-optional" in defects else ["exp"]
+        own_iss = {"iss-startswith", "iss-case-insensitive"} & defects
+        options: dict[str, Any] = {
+            "require": required,
+            "verify_exp": "no-exp-check" not in defects,
+            "verify_iss": "no-iss-check" not in defects and not own_iss,
+            "verify_aud": "no-aud-check" not in defects and "aud-substring" not in defects,
+            "verify_nbf": "no-nbf-check" not in defects,
+            "verify_signature": "no-signature-check" not in defects,
+        }
+        if "alg-from-token" in defects and alg.upper().startswith("HS"):
+            # PyJWT raises TypeError for an HMAC alg with a key object: a 500 in real life
+            raise HTTPException(500, "Internal Server Error")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[alg],
+                issuer=self.issuer,
+                audience=self.issuer,
+                leeway=86400 if "leeway-a-day" in defects else 30,
+                options=options,  # type: ignore[arg-type]
+            )
+        except jwt.ExpiredSignatureError:
+            if "no-expiry-message" in defects:
+                raise BadToken("invalid token") from None
+            raise BadToken("token expired; get a new one") from None
+        except jwt.PyJWTError as exc:
+            raise BadToken(f"invalid token: {exc.__class__.__name__}") from None
+        iss = str(claims["iss"])
+        if "iss-startswith" in defects and not iss.startswith(self.issuer):
+            raise BadToken("wrong issuer")
+        if "iss-case-insensitive" in defects and iss.lower() != self.issuer.lower():
+            raise BadToken("wrong issuer")
+        if "aud-substring" in defects and self.issuer not in claims["aud"]:
+            raise BadToken("wrong audience")
+        if "user-from-id-claim" in defects:
+            return str(claims.get("id"))
+        return str(claims.get("sub") or path_user)
+
+    def _try_every_key(self, token: str, path_user: str | None) -> str:
+        for candidate in self.keys.every():
+            try:
+                return self._claims(token, candidate.key, candidate.algorithm_name, path_user)
+            except BadToken:
+                continue
+        raise BadToken("no key verifies the token")
+
+    def _peek_issuer(self, token: str) -> None:
+        """Reads iss before verifying, by hand (to log it); forgets the payload may not be an
+        object, so a JSON array payload raises AttributeError → 500."""
+        try:
+            unverified = json.loads(_segment(token.split(".")[1]))
+        except (ValueError, IndexError, binascii.Error):
+            raise BadToken("not a JWT") from None
+        try:
+            unverified.get("iss")
+        except AttributeError:
+            raise HTTPException(500, "Internal Server Error") from None
+
+
+def unverified_sub(token: str) -> str:
+    """The classic shortcut: read sub without checking the signature."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise BadToken("not a JWT") from None
+    if "sub" not in claims:
+        raise BadToken("no sub")
+    return str(claims["sub"])
+
+
+def _hs256_with_pem(token: str, found: jwt.PyJWK) -> str:
+    """The classic confusion bug: HMAC keyed with the public key's PEM text."""
+    pem = found.key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    head, payload, sig = token.split(".")
+    mac = hmac.new(pem, f"{head}.{payload}".encode(), hashlib.sha256).digest()
+    if base64.urlsafe_b64encode(mac).rstrip(b"=").decode() != sig:
+        raise BadToken("bad HS256 signature")
+    claims = json.loads(_segment(payload))
+    return str(claims["sub"])
