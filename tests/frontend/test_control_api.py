@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -14,18 +13,15 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from authcheck.core.b64 import b64url_decode
 from authcheck.frontend.node import FrontendServer, frontend_dir
 
 pytestmark = pytest.mark.node
 
 
-def b64decode(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
 def parts(token: str) -> tuple[dict[str, Any], bytes, bytes]:
     header, payload, signature = token.split(".")
-    return json.loads(b64decode(header)), b64decode(payload), b64decode(signature)
+    return json.loads(b64url_decode(header)), b64url_decode(payload), b64url_decode(signature)
 
 
 def mint(control: httpx.Client, **body: Any) -> dict[str, Any]:
@@ -107,7 +103,7 @@ def test_omit_null_and_header_overrides_are_honoured_and_still_signed(
     key = next(k for k in jwks(eddsa_frontend).keys if k.key_id == header["kid"])
     # crit is unknown to PyJWT too: check the signature itself with the real public key.
     signing_input, _, signature = result["token"].rpartition(".")
-    key.key.verify(b64decode(signature), signing_input.encode())
+    key.key.verify(b64url_decode(signature), signing_input.encode())
 
 
 def test_raw_payload_is_sent_byte_for_byte(
@@ -120,7 +116,7 @@ def test_raw_payload_is_sent_byte_for_byte(
     assert result["claims"]["iss"] == eddsa_frontend.url  # the claims mint would have sent
     signing_input, _, signature = result["token"].rpartition(".")
     key = next(k for k in jwks(eddsa_frontend).keys if k.key_id == result["kid"])
-    key.key.verify(b64decode(signature), signing_input.encode())
+    key.key.verify(b64url_decode(signature), signing_input.encode())
 
 
 def test_foreign_signer_uses_an_unpublished_key(
@@ -289,4 +285,4 @@ def test_every_algorithm_mints_real_foreign_and_hs256_public_tokens(
         signing_input, _, signature = forged["token"].rpartition(".")
         secret = _raw_public_bytes(key.key)
         expected = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
-        assert hmac.compare_digest(b64decode(signature), expected)
+        assert hmac.compare_digest(b64url_decode(signature), expected)

@@ -1,5 +1,4 @@
 import asyncio
-import base64
 import hashlib
 import hmac
 import json
@@ -9,6 +8,7 @@ import httpx
 import jwt
 import pytest
 
+from authcheck.core.b64 import b64url_decode
 from authcheck.issuer import TestIssuer
 from authcheck.issuer.app import build_app
 from authcheck.issuer.keys import SUPPORTED_ALGS
@@ -25,13 +25,8 @@ def _jwks(client: httpx.Client) -> dict[str, jwt.PyJWK]:
 
 
 def _parts(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes]:
-    head, payload, sig = token.split(".")
-    pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
-    return (
-        json.loads(base64.urlsafe_b64decode(pad(head))),
-        json.loads(base64.urlsafe_b64decode(pad(payload))),
-        base64.urlsafe_b64decode(pad(sig)),
-    )
+    head, payload, sig = token.split(".")  # strict: the issuer must emit canonical base64url
+    return json.loads(b64url_decode(head)), json.loads(b64url_decode(payload)), b64url_decode(sig)
 
 
 @pytest.mark.parametrize("alg", SUPPORTED_ALGS)
@@ -119,7 +114,7 @@ def test_embedded_keys_and_the_jku_bait_is_counted(client: httpx.Client) -> None
 def test_raw_payload_is_sent_verbatim(client: httpx.Client) -> None:
     token = _mint(client, raw_payload='{"sub":"u1","sub":"admin"}')
     payload = token.split(".")[1]
-    assert base64.urlsafe_b64decode(payload + "==") == b'{"sub":"u1","sub":"admin"}'
+    assert b64url_decode(payload) == b'{"sub":"u1","sub":"admin"}'
 
 
 def test_rotation_keeps_the_old_key() -> None:
