@@ -53,7 +53,10 @@ async def _json_body(request: Request) -> Any:
     raw = await request.body()
     if not raw.strip():
         return {}
-    return json.loads(raw)
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError as exc:  # a ValueError, but not a JSONDecodeError
+        raise json.JSONDecodeError("not UTF-8 text", "", 0) from exc
 
 
 def build_app(state: IssuerState) -> Starlette:
@@ -99,6 +102,8 @@ def build_app(state: IssuerState) -> Starlette:
             return _bad(f"body is not JSON: {exc.msg}")
         if not isinstance(body, dict) or not isinstance(body.get("on"), bool):
             return _bad('send {"on": true} or {"on": false}')
+        if extra := sorted(set(body) - {"on"}):
+            return _bad(f"{extra[0]}: Extra inputs are not permitted")
         state.outage = body["on"]
         return JSONResponse({"outage": state.outage})
 

@@ -182,6 +182,7 @@ export function createControl({ auth, jwtOptions, settings }) {
     "POST rotate": () => rotate(),
     "POST outage": (body) => {
       if (body === null || typeof body !== "object" || typeof body.on !== "boolean") throw new BadRequest('body must be {"on": true|false}');
+      for (const name of Object.keys(body)) if (name !== "on") throw new BadRequest(`unknown field ${name}`);
       state.outage = body.on;
       return { outage: state.outage };
     },

@@ -221,6 +221,7 @@ def test_outage_and_counters(eddsa_frontend: FrontendServer, control: httpx.Clie
         ("/mint", '{"raw_payload": 7}', "raw_payload must be a string"),
         ("/mint", '{"claimz": {}}', "unknown field claimz"),
         ("/outage", '{"on": "yes"}', "body must be"),
+        ("/outage", '{"on": true, "of": false}', "unknown field of"),
     ],
 )
 def test_bad_requests_get_400_with_the_reason(

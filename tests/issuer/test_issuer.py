@@ -153,18 +153,32 @@ def test_outage_and_counters() -> None:
         ("[1]", "JSON object"),
         ('{"signer": "nobody"}', "signer"),
         ('{"colour": "red"}', "colour"),
+        (b'{"claims": {"sub": "\xc3\x28"}}', "not UTF-8"),
     ],
 )
 def test_bad_mint_requests_get_400_naming_the_problem(
-    client: httpx.Client, body: str, words: str
+    client: httpx.Client, body: str | bytes, words: str
 ) -> None:
     response = client.post("/__authcheck/mint", content=body)
     assert response.status_code == 400
     assert words in response.json()["error"]
 
 
-def test_bad_outage_request_gets_400(client: httpx.Client) -> None:
-    assert client.post("/__authcheck/outage", json={"on": "yes"}).status_code == 400
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('{"on": "yes"}', '{"on": true}'),
+        ('{"on": true, "of": false}', "of: Extra inputs"),
+        (b'{"on": "\xc3\x28"}', "not UTF-8"),
+    ],
+)
+def test_bad_outage_request_gets_400_naming_the_problem(
+    client: httpx.Client, body: str | bytes, words: str
+) -> None:
+    response = client.post("/__authcheck/outage", content=body)
+    assert response.status_code == 400
+    assert words in response.json()["error"]
+    assert client.get("/__authcheck/info").status_code == 200
 
 
 def test_control_api_refuses_non_loopback_peers(issuer: TestIssuer) -> None:
