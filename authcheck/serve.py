@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import httpx
 
+from authcheck.core.redact import redact_text
 from authcheck.errors import UnreachableError
 
 LOOPBACK = "127.0.0.1"
@@ -123,9 +124,11 @@ class ManagedProcess:
         self._log: IO[bytes] | None = None
 
     def start(self) -> ManagedProcess:
+        log_start = 0
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log = self.log_path.open("ab")
+            log_start = self._log.tell()
         out: IO[bytes] | int = self._log if self._log is not None else subprocess.DEVNULL
         try:
             self.process = subprocess.Popen(  # noqa: S603 - argv is ours
@@ -144,10 +147,28 @@ class ManagedProcess:
             wait_until_up(
                 self.ready_url, timeout=self.timeout, process=self.process, name=self.name
             )
+        except UnreachableError as exc:
+            self.stop()
+            said = self._last_log_line(log_start)
+            message = f"{exc.message}; its last words: {said}" if said else exc.message
+            raise UnreachableError(message, exc.hint) from None
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _last_log_line(self, start: int) -> str:
+        """The last line the child wrote to ``log_path`` during this start, redacted, or ''."""
+        if self.log_path is None:
+            return ""
+        try:
+            with self.log_path.open("rb") as log:
+                log.seek(start)
+                text = log.read()[-4096:].decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return redact_text(lines[-1][:300]) if lines else ""
 
     def stop(self, timeout: float = 10.0) -> None:
         proc = self.process
