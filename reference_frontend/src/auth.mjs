@@ -34,6 +34,10 @@ export function readSettings(env = process.env) {
   // Better Auth rate-limits sign-up/sign-in in production (3 per 10 s per IP); a test harness
   // signs up many users from 127.0.0.1, so control mode turns it off unless RATE_LIMIT says.
   const rateLimit = env.RATE_LIMIT ? env.RATE_LIMIT !== "0" : !control;
+  if (port === 0 && !env.BETTER_AUTH_URL) {
+    // The JWT issuer and the trusted origin come from the base URL, which must be known up front.
+    throw new Error("PORT=0 picks a port only once listening: set BETTER_AUTH_URL, or a fixed PORT");
+  }
   return {
     host,
     port,

@@ -130,7 +130,8 @@ def test_missing_secret_is_refused() -> None:
 
 def test_unreachable_database_is_one_line_and_exit_status_2() -> None:
     no_server = f"postgresql://postgres@127.0.0.1:{free_port()}/auth"
-    env = {**os.environ, "PORT": "0", "BETTER_AUTH_SECRET": "x" * 40, "DATABASE_URL": no_server}
+    port = str(free_port())
+    env = {**os.environ, "PORT": port, "BETTER_AUTH_SECRET": "x" * 40, "DATABASE_URL": no_server}
     done = subprocess.run(
         ["node", "server.mjs"],
         cwd=frontend_dir(),
@@ -144,6 +145,24 @@ def test_unreachable_database_is_one_line_and_exit_status_2() -> None:
     ours = [line for line in done.stderr.splitlines() if "reference_frontend" in line]
     assert len(ours) == 1 and "DATABASE_URL: cannot use the database" in ours[0]
     assert "    at " not in done.stderr  # no stack trace
+
+
+def test_port_0_without_a_base_url_is_refused() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "BETTER_AUTH_URL"}
+    done = subprocess.run(
+        ["node", "server.mjs"],
+        cwd=frontend_dir(),
+        env={**env, "PORT": "0", "BETTER_AUTH_SECRET": "x" * 40},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "reference_frontend: PORT=0 picks a port only once listening: set BETTER_AUTH_URL, "
+        "or a fixed PORT"
+    ]
 
 
 def test_better_auth_checks_the_origin_of_a_sign_up(
