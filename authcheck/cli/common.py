@@ -83,6 +83,27 @@ def http_url(option: str, value: str | None) -> None:
     raise BadInputError(f"{option} wants an http(s) URL, got {value!r}", hint)
 
 
+def port_free(option: str, port: int, host: str = "127.0.0.1") -> None:
+    """Refuse a port something already listens on (0 means: pick a free one)."""
+    import socket
+
+    from authcheck.errors import BadInputError
+
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As servers do: a port left in TIME_WAIT by a stopped server is free, a listener is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise BadInputError(
+                f"{option} {port}: cannot listen on {host}:{port} ({exc.strerror or exc})",
+                f"stop what uses it, or pick another port ({option} 0 picks a free one)",
+            ) from exc
+
+
 def writable(path: Path) -> None:
     """Refuse, before any work, a report path that cannot be written (exit 2, one line)."""
     import os

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from authcheck.cli.common import fail_cleanly
-from authcheck.errors import BadInputError
+from authcheck.cli.common import fail_cleanly, http_url, port_free
+from authcheck.errors import BadInputError, UnreachableError
 
 
 def serve(
@@ -32,11 +32,19 @@ def serve(
     log: Annotated[Path | None, typer.Option(help="Write the Node server's output here.")] = None,
 ) -> None:
     """Start real Better Auth (email+password, jwt, bearer) and the task dashboard."""
+    import tempfile
+
     from authcheck.frontend.node import FrontendConfig, FrontendServer
 
-    with fail_cleanly("frontend serve"):
+    with fail_cleanly("frontend serve"), tempfile.TemporaryDirectory() as scratch:
         if not 0 <= port <= 65535:
             raise BadInputError(f"--port {port} is not a port number")
+        port_free("--port", port)
+        http_url("--backend-url", backend_url)
+        http_url("--base-url", base_url)
+        # Without --log the server's output still goes to a file, so a failed start can quote
+        # the server's own reason (e.g. a malformed --expiration) in its one line.
+        log = log or Path(scratch) / "frontend.log"
         config = FrontendConfig(
             alg=alg,
             control=control,
@@ -61,7 +69,9 @@ def serve(
                 typer.echo("stopping", err=True)
                 return
             if status != 0:
-                raise typer.Exit(3)
+                raise UnreachableError(
+                    f"the Better Auth frontend exited with status {status}", f"see {log}"
+                )
 
 
 def register(app: typer.Typer) -> None:

@@ -7,18 +7,18 @@ from typing import Annotated
 
 import typer
 
-from authcheck.cli.common import fail_cleanly
+from authcheck.cli.common import fail_cleanly, port_free
 from authcheck.errors import BadInputError
 from authcheck.issuer.keys import SUPPORTED_ALGS
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Loopback address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port (0 = a free one).")] = 0,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 = a free one).")] = 0,
     alg: Annotated[str, typer.Option(help="EdDSA, ES256, RS256 or PS256.")] = "EdDSA",
     issuer: Annotated[str | None, typer.Option(help="iss claim (default: base URL).")] = None,
     audience: Annotated[str | None, typer.Option(help="aud claim (default: base URL).")] = None,
-    token_lifetime: Annotated[int, typer.Option(help="Token lifetime in seconds.")] = 900,
+    token_lifetime: Annotated[int, typer.Option(min=1, help="Token lifetime in seconds.")] = 900,
 ) -> None:
     """Serve /api/auth/jwks and the /__authcheck/ control API until interrupted."""
     from authcheck.issuer.server import TestIssuer
@@ -28,6 +28,7 @@ def serve(
             raise BadInputError(f"unsupported --alg {alg!r}", hint=f"use one of {SUPPORTED_ALGS}")
         if not host.startswith("127.") and host not in ("localhost", "::1"):
             raise BadInputError(f"--host {host} is not loopback", hint="use 127.0.0.1")
+        port_free("--port", port, host)
         server = TestIssuer(
             alg=alg,
             host=host,

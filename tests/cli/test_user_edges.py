@@ -178,3 +178,28 @@ def test_a_usage_error_is_one_line_with_where_to_look(args: list[str], expected:
     line = _one_line(done.stderr)
     assert expected in line and line.endswith("--help')"), line
     assert not done.stdout
+
+
+@pytest.mark.parametrize("group", ["issuer", "frontend"])
+def test_serve_on_a_port_in_use_says_so_instead_of_starting(group: str) -> None:
+    app = Starlette(routes=[Route("/{path:path}", _html_404)])
+    with ThreadedUvicorn(app) as busy:
+        port = busy.url.rsplit(":", 1)[1]
+        result = runner.invoke(APP, [group, "serve", "--port", port])
+    assert result.exit_code == 2, result.output
+    line = _one_line(result.stderr)
+    assert f"cannot listen on 127.0.0.1:{port}" in line and "--port 0" in line
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["issuer", "serve", "--port", "70000"],
+        ["issuer", "serve", "--token-lifetime", "-5"],
+        ["frontend", "serve", "--port", "0", "--backend-url", "ftp://x"],
+    ],
+)
+def test_serve_refuses_impossible_settings_in_one_line(argv: list[str]) -> None:
+    done = _authcheck(*argv)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in _one_line(done.stderr)
