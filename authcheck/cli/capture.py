@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from authcheck.cli.common import fail_cleanly, stdout_console
+from authcheck.cli.common import fail_cleanly, http_url, stdout_console
 from authcheck.errors import BadInputError, ExitStatus, UnreachableError
 from authcheck.frontend.inspect import CaptureReport
 
@@ -102,13 +102,15 @@ def capture(
     console = stdout_console(stderr=True)
     with fail_cleanly("capture"):
         origin_of(frontend_url)
+        http_url("--better-auth-url", better_auth_url)
+        chosen = load_selectors(selectors)  # a broken file is reported before any network call
         backend = backend_origin or _backend_from_dashboard(frontend_url)
         browser = PlaywrightCapture(
             frontend_url,
             backend,
             artifacts_dir=artifacts,
             credentials=Credentials.from_env(),
-            selectors=load_selectors(selectors),
+            selectors=chosen,
         )
         if not as_json:
             console.print(f"capturing {frontend_url} → {origin_of(backend)} in Chromium…")

@@ -47,7 +47,7 @@ def doctor(
     from authcheck.errors import AuthcheckError
 
     try:
-        raw = None if token is None else read_token(token, stdin_bytes())
+        raw = None if token is None else _sendable(read_token(token, stdin_bytes()))
         credentials = _credentials() if raw is None else None
         with httpx.Client(timeout=timeout) as client:
             report = run_doctor(
@@ -62,6 +62,31 @@ def doctor(
 
         render_doctor(stdout_console(), report, time.time())
     raise typer.Exit(int(ExitStatus.OK if report.accepted else ExitStatus.FINDINGS))
+
+
+def _sendable(raw: str) -> str:
+    """Refuse, as bad input, a --token that cannot be sent to the backend as a header at all."""
+    from authcheck.core.classify import TokenKind, classify
+    from authcheck.core.jose import MAX_TOKEN_BYTES
+    from authcheck.errors import BadInputError
+
+    kind = classify(raw).kind
+    if kind is TokenKind.EMPTY:
+        raise BadInputError(
+            "the token is empty", "Pass the JWT itself, '-' to read stdin, or @file."
+        )
+    if kind is TokenKind.OVERSIZED:
+        raise BadInputError(
+            f"the --token input is over the {MAX_TOKEN_BYTES}-byte token cap: not a token",
+            "Better Auth JWTs are well under 2 KiB; pass the JWT itself (authcheck decode "
+            "tells what a value is).",
+        )
+    if not raw.strip().isascii() or not raw.strip().isprintable():
+        raise BadInputError(
+            "the --token input has binary or non-ASCII characters: it cannot be sent as a header",
+            "Pass the JWT itself (authcheck decode tells what a value is).",
+        )
+    return raw
 
 
 def register(app: typer.Typer) -> None:

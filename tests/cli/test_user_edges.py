@@ -203,3 +203,40 @@ def test_serve_refuses_impossible_settings_in_one_line(argv: list[str]) -> None:
     done = _authcheck(*argv)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in _one_line(done.stderr)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the token is empty"),
+        (b"   \n", "the token is empty"),
+        (b"a" * 20_000, "over the 16384-byte token cap"),
+        (b"\x00\xff\xfe binary", "binary or non-ASCII"),
+    ],
+)
+def test_doctor_refuses_a_token_it_cannot_send_instead_of_blaming_the_backend(
+    content: bytes, expected: str, tmp_path: Path
+) -> None:
+    (tmp_path / "token").write_bytes(content)
+    # Nothing listens on port 1: had the token been sent, the answer would be "did not answer".
+    argv = [
+        "doctor",
+        "--better-auth-url",
+        "http://127.0.0.1:1",
+        "--backend-url",
+        "http://127.0.0.1:1",
+    ]
+    result = runner.invoke(APP, [*argv, "--token", f"@{tmp_path / 'token'}"])
+    assert result.exit_code == 2, result.output
+    assert expected in _one_line(result.stderr)
+
+
+def test_capture_reports_a_broken_selectors_file_before_any_network_call(tmp_path: Path) -> None:
+    broken = tmp_path / "selectors.toml"
+    broken.write_text("login = [\n", encoding="utf-8")
+    # Port 1 refuses: before the fix the selectors file was never read, the line was about
+    # the unreachable frontend.
+    argv = ["capture", "--frontend-url", "http://127.0.0.1:1", "--selectors", str(broken)]
+    result = runner.invoke(APP, argv)
+    assert result.exit_code == 2, result.output
+    assert "not valid TOML" in _one_line(result.stderr)
