@@ -94,10 +94,10 @@ def forge(request: MintRequest, keys: ForgeKeys, default_claims: Mapping[str, An
 
 
 def _sign(request: MintRequest, keys: ForgeKeys, signing_input: bytes) -> bytes:
+    if request.signer == "foreign" or request.embed is not None:  # embed: always the foreign key
+        return keys.foreign.sign(signing_input)
     if request.signer == "none":
         return b""
-    if request.signer == "foreign" or request.embed is not None:
-        return keys.foreign.sign(signing_input)
     if request.signer == "hs256-public":
         secret = keys.issuer_public.material(request.key_format)
         return hmac.new(secret, signing_input, hashlib.sha256).digest()

@@ -100,6 +100,19 @@ def test_hs256_is_keyed_with_the_public_key(client: httpx.Client, key_format: st
     assert hmac.new(secret, signing_input, hashlib.sha256).digest() == sig
 
 
+@pytest.mark.parametrize("signer", ["issuer", "none", "hs256-public", "foreign"])
+def test_an_embedded_key_always_signs_with_the_foreign_key(
+    client: httpx.Client, signer: str
+) -> None:
+    token = _mint(client, claims={"sub": "u"}, embed="jwk", signer=signer)
+    header, _, _ = _parts(token)
+    embedded = jwt.PyJWK(header["jwk"])
+    claims = jwt.decode(
+        token, embedded, algorithms=[embedded.algorithm_name], options={"verify_aud": False}
+    )
+    assert claims["sub"] == "u"
+
+
 def test_embedded_keys_and_the_jku_bait_is_counted(client: httpx.Client) -> None:
     header, _, _ = _parts(_mint(client, claims={"sub": "u"}, embed="jwk"))
     assert header["jwk"]["kid"] == header["kid"]
