@@ -96,6 +96,9 @@ class Probe(_Strict):
         min_length=1,
         description="task routes to send it to (item routes use a task of the token's user)",
     )
+    status: list[int] = Field(
+        default=[], description="statuses accepted for this probe (default: expect.status)"
+    )
     fallback: Literal["expired-token"] | None = Field(
         default=None, description="use the run's --expired-token when the mint is not possible"
     )
@@ -122,6 +125,10 @@ class Expect(_Strict):
         default=None, description="the jku bait URL may be fetched at most this often"
     )
     max_jwks_fetches: int | None = None
+    max_unknown_kid_fetches: int | None = Field(
+        default=None,
+        description="a burst of tokens with unknown kids may cause at most this many JWKS fetches",
+    )
     p95_ms_below: float | None = None
 
 

@@ -78,10 +78,13 @@ def build_app(
             return None  # "optional" auth: an anonymous caller sees an empty list
 
     def update_user(request: Request) -> str:
-        if "update-unverified" not in defects:
+        if "update-unverified" not in defects and "update-ignores-exp" not in defects:
             return current_user(request)
+        token = bearer_token(request)
         try:
-            return unverified_sub(bearer_token(request))
+            if "update-ignores-exp" in defects:  # a second dependency, copied without exp
+                return verifier.verify(token, request.path_params["user_id"], check_exp=False)
+            return unverified_sub(token)
         except BadToken as exc:
             raise refuse(exc) from None
 

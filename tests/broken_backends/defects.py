@@ -20,7 +20,7 @@ FIRST_ROUND = frozenset(
         "jwks-per-request",  # the JWKS is fetched on every request
         "asks-issuer-per-request",  # every request also asks Better Auth for the session
         "no-kid-refetch",  # an unknown kid never refreshes the key set
-        "outage-500",  # a failed JWKS refetch crashes the request
+        "outage-500",  # a failed JWKS refetch crashes the request (refetches per unknown kid)
         "list-leaks",  # the list shows every user's tasks
         "no-path-check",  # /api/{user_id}/ is not compared with sub
         "no-owner-check",  # another user's task is reachable by id
@@ -51,6 +51,9 @@ REVIEW = frozenset(
         "no-www-authenticate",  # 401 without WWW-Authenticate (see the test)
         "list-ignores-path",  # list filters by sub but ignores the path: B on A's → 200 [B's]
         "alg-from-token",  # algorithms=[header["alg"]] with the JWKS key, no allow-list
+        "empty-sub-uses-path",  # `claims.get("sub") or user_id`: an empty sub takes the path's
+        "update-ignores-exp",  # PUT's own dependency decodes with verify_exp off
+        "refetch-every-unknown-kid",  # every unknown kid refetches the JWKS (PyJWKClient's way)
     }
 )
 

@@ -60,12 +60,14 @@ CAUGHT_BY = {
         "us3.cross-user-denied",
         "sc002.local-validation",
     },
-    "outage-500": {"edge.jwks-unavailable"},
+    # Bare PyJWKClient: refetches for every unknown kid, so the burst sees it too.
+    "outage-500": {"edge.jwks-unavailable", "sc002.local-validation"},
     "list-leaks": {"us1.list-own-tasks", "us3.jwks-verification"},
     "no-path-check": {"us3.cross-user-denied"},
     "no-owner-check": {"us3.cross-user-denied"},
     "update-not-saved": {"us1.crud-roundtrip"},
     "unprotected-delete": {
+        "edge.expired",
         "edge.no-credentials",
         "edge.malformed",
         "edge.tampered",
@@ -86,7 +88,7 @@ CAUGHT_BY = {
     "complete-no-owner-check": {"us3.cross-user-denied"},
     "owner-from-body": {"us3.cross-user-denied"},
     "user-from-id-claim": {"us3.jwks-verification"},
-    "update-unverified": {"edge.tampered", "edge.signature-stripped"},
+    "update-unverified": {"edge.tampered", "edge.signature-stripped", "edge.expired"},
     "payload-array-500": {"edge.malformed"},
     # Every probe with a kid the JWKS lacks (alg none, the cookie-cache JWT and the malformed
     # payload probes have none).
@@ -100,6 +102,9 @@ CAUGHT_BY = {
     },
     "list-ignores-path": {"us3.cross-user-denied"},
     "alg-from-token": {"edge.hs256-confusion"},
+    "empty-sub-uses-path": {"edge.missing-claims"},
+    "update-ignores-exp": {"edge.expired"},
+    "refetch-every-unknown-kid": {"sc002.local-validation"},
 }
 
 # Switches that are deliberately NOT failures (see docs/scenarios.md, "Judged not defects"):

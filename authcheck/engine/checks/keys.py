@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 
+from authcheck.engine.catalogue import Capability
 from authcheck.engine.checks._util import failed, passed, says, warned
 from authcheck.engine.context import Context
 from authcheck.engine.results import Outcome
@@ -47,6 +49,8 @@ def check_jwks_outage(ctx: Context) -> Outcome:
     if warm.status_code != 200:
         return warned(f"could not warm up with a valid token ({warm.status_code}); not judged")
     problems: list[str] = []
+    counted = Capability.COUNTERS in ctx.source.capabilities
+    before = ctx.source.counters()["jwks_fetches"] if counted else 0
     ctx.source.outage(True)
     try:
         for n in range(5):
@@ -65,7 +69,11 @@ def check_jwks_outage(ctx: Context) -> Outcome:
         ctx.source.outage(False)
     if problems:
         return failed("; ".join(problems) + ": keep the cached keys while the JWKS is down")
-    return passed("cached keys kept working while the JWKS answered 503")
+    tried = ctx.source.counters()["jwks_fetches"] - before if counted else None
+    note = ""
+    if tried == 0:
+        note = " (the backend did not try the JWKS during the outage, e.g. a rate-limited refetch)"
+    return passed("cached keys kept working while the JWKS answered 503" + note)
 
 
 def check_local_validation(ctx: Context) -> Outcome:
@@ -101,4 +109,41 @@ def check_local_validation(ctx: Context) -> Outcome:
             "(e.g. /api/auth/get-session): validate the JWT locally instead",
             **details,
         )
-    return passed(f"{calls} authenticated calls, {fetches} JWKS fetch(es)", **details)
+    burst = ctx.scenario.expect.max_unknown_kid_fetches
+    if burst is None:
+        return passed(f"{calls} authenticated calls, {fetches} JWKS fetch(es)", **details)
+    refetches = details["unknown_kid_fetches"] = _unknown_kid_burst(ctx)
+    if refetches > burst:
+        return failed(
+            f"{UNKNOWN_KID_CALLS} tokens with unknown kids caused {refetches} JWKS fetches "
+            f"(at most {burst}): each garbage token becomes a call to Better Auth; "
+            "refetch for an unknown kid at most once per ~10 s",
+            **details,
+        )
+    return passed(
+        f"{calls} authenticated calls, {fetches} JWKS fetch(es); {UNKNOWN_KID_CALLS} unknown "
+        f"kids, {refetches} more",
+        **details,
+    )
+
+
+UNKNOWN_KID_CALLS = 20
+
+
+def _unknown_kid_burst(ctx: Context) -> int:
+    """JWKS fetches caused by tokens (foreign key) whose kids the issuer never published."""
+    api, a = TasksApi(ctx.http, ctx.routes), ctx.source.users[0]
+    tokens = [
+        ctx.source.mint(
+            MintRequest(
+                claims=user_claims(a),
+                signer="foreign",
+                header={"kid": f"authcheck-unknown-{secrets.token_hex(4)}"},
+            )
+        )
+        for _ in range(UNKNOWN_KID_CALLS)
+    ]
+    before = ctx.source.counters()["jwks_fetches"]
+    for n, token in enumerate(tokens):
+        api.list_tasks(a, token, probe=f"unknown kid {n}")
+    return ctx.source.counters()["jwks_fetches"] - before

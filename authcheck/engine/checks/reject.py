@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from authcheck.engine.catalogue import Capability
+from authcheck.engine.catalogue import Capability, Probe
 from authcheck.engine.checks._util import excerpt, failed, passed, says, warned
 from authcheck.engine.checks.tasks import SetupFailed
 from authcheck.engine.context import Context
@@ -14,10 +14,11 @@ from authcheck.engine.source import User
 from authcheck.engine.tasks import TasksApi
 
 
-def _judge(response: httpx.Response, ctx: Context) -> str | None:
+def _judge(response: httpx.Response, ctx: Context, probe: Probe) -> str | None:
     expect = ctx.scenario.expect
-    if response.status_code not in expect.status:
-        wanted = " or ".join(str(s) for s in expect.status)
+    statuses = probe.status or expect.status
+    if response.status_code not in statuses:
+        wanted = " or ".join(str(s) for s in statuses)
         kind = "a server error" if response.status_code >= 500 else "wrong status"
         return f"got {response.status_code} ({kind}), expected {wanted}"
     if expect.body_mentions:
@@ -66,7 +67,7 @@ def check_reject(ctx: Context) -> Outcome:
             for route in probe.routes:
                 name = probe.name if probe.routes == ["list"] else f"{probe.name} ({route})"
                 response = api.send_as(route, owner, authorization, task_id=task_id, probe=name)
-                problem = _judge(response, ctx)
+                problem = _judge(response, ctx, probe)
                 if problem:
                     problems.append(f"{name}: {problem}")
             if task_id:
