@@ -93,6 +93,15 @@ def demo(
     with fail_cleanly("demo"):
         for path in (report_json, junit, html):
             _writable(path)
+        if artifacts.exists() and not artifacts.is_dir():
+            raise BadInputError(f"--artifacts {artifacts} is a file, not a directory")
+        try:
+            artifacts.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BadInputError(
+                f"--artifacts {artifacts}: cannot make the directory ({exc.strerror or exc})",
+                "give a directory (it is created when missing)",
+            ) from exc
         options = DemoOptions(alg=alg, artifacts_dir=artifacts)
         try:
             result = run_demo(options, step=step, progress=progress)

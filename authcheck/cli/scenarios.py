@@ -130,6 +130,8 @@ def run(
             http_url(option, url)
         credentials = _users(user or [])
         scenarios = pick(_catalogue(catalogue), select or [], skip or [])
+        if not routes.strip():
+            raise BadInputError("--routes is empty", "use default, flat or a routes file")
         route_map = load_routes(routes)
         for path in (report_json, junit):
             if path is not None and str(path) != "-":

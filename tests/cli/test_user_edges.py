@@ -240,3 +240,21 @@ def test_capture_reports_a_broken_selectors_file_before_any_network_call(tmp_pat
     result = runner.invoke(APP, argv)
     assert result.exit_code == 2, result.output
     assert "not valid TOML" in _one_line(result.stderr)
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_demo_with_a_file_as_artifacts_is_one_line_before_anything_starts(
+    below: str, tmp_path: Path
+) -> None:
+    a_file = tmp_path / "token.txt"
+    a_file.write_text("x", encoding="utf-8")
+    result = runner.invoke(APP, ["demo", "--artifacts", str(a_file / below if below else a_file)])
+    assert result.exit_code == 2, result.output
+    assert "--artifacts" in _one_line(result.stderr)
+
+
+def test_scenarios_run_refuses_an_empty_routes_value() -> None:
+    argv = ["scenarios", "run", "--target", "http://127.0.0.1:1", "--issuer-url", "http://x"]
+    result = runner.invoke(APP, [*argv, "--routes", ""])
+    assert result.exit_code == 2, result.output
+    assert "--routes is empty" in _one_line(result.stderr)
