@@ -5,6 +5,7 @@ import pytest
 
 from authcheck.engine.catalogue import Scenario
 from authcheck.engine.results import RunReport, Status
+from authcheck.engine.routes import FLAT
 from authcheck.engine.runner import Runner, RunOptions
 from authcheck.engine.source import ControlSource
 from authcheck.issuer import TestIssuer
@@ -192,3 +193,19 @@ def test_jku_is_reported_when_fetched(
     embedded = tuple(s for s in catalogue if s.id == "edge.embedded-key")
     (result,) = run(source, embedded, "follows-jku").results
     assert "fetched the jku URL" in result.reason
+
+
+FLAT_CROSS_USER = ("no-owner-check", "cross-user-404", "complete-no-owner-check", "owner-from-body")
+
+
+@pytest.mark.parametrize("defect", ("", *FLAT_CROSS_USER))
+def test_flat_routes_catch_cross_user_defects_through_task_ids(
+    source: ControlSource, catalogue: tuple[Scenario, ...], defect: str
+) -> None:
+    """With no user id in the path, B reaches A's task only by its id (and the body)."""
+    task_scenarios = tuple(s for s in catalogue if s.id.startswith(("us1.", "us3.")))
+    defects = frozenset({defect} - {""})
+    app = build_app(source.control.base_url, defects, flat=True)
+    with ThreadedUvicorn(app) as backend:
+        report = Runner(source, RunOptions(target=backend.url, routes=FLAT)).run(task_scenarios)
+    assert failed_ids(report) == ({"us3.cross-user-denied"} if defect else set())
