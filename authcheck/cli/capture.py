@@ -89,7 +89,9 @@ def capture(
     artifacts: Annotated[
         Path, typer.Option(help="Where screenshots and console logs go on a failure.")
     ] = Path("authcheck-report"),
-    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document to stdout.")
+    ] = False,
 ) -> None:
     """Sign in through the page (AUTHCHECK_EMAIL/AUTHCHECK_PASSWORD or a fresh sign-up), create
     and list a task, and report what the frontend really sends: a JWT or a session token, and

@@ -29,11 +29,13 @@ def doctor(
     token: Annotated[
         str | None,
         typer.Option(
-            help=TOKEN_HELP + " Default: sign in (AUTHCHECK_EMAIL/AUTHCHECK_PASSWORD) or sign "
+            help=TOKEN_HELP + " Default: sign in (AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD) or sign "
             "up a fresh user and take /api/auth/token."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document to stdout.")
+    ] = False,
     timeout: Annotated[float, typer.Option(min=0.5, max=120, help="HTTP timeout (s).")] = 10.0,
 ) -> None:
     """Why do I get 401? Check the JWKS, take or obtain a token, verify it, call the backend

@@ -76,7 +76,7 @@ def run(
     ] = None,
     user: Annotated[
         list[str] | None,
-        typer.Option(help="EMAIL:PASSWORD, twice (or AUTHCHECK_USERS=e1:p1,e2:p2)."),
+        typer.Option(help="EMAIL:PASSWORD, given twice (or AUTHCHECK_USERS as e1:p1,e2:p2)."),
     ] = None,
     expired_token: Annotated[
         str | None,

@@ -9,11 +9,17 @@ import typer
 from authcheck.cli.decode import TOKEN_HELP
 
 
+def _from_command_line(ctx: typer.Context, name: str) -> bool:
+    source = ctx.get_parameter_source(name)  # Typer vendors click: compare by name
+    return source is not None and source.name == "COMMANDLINE"
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's command(s) to the app."""
 
     @app.command()
     def verify(
+        ctx: typer.Context,
         token: Annotated[str, typer.Argument(help=TOKEN_HELP, show_default=False)],
         jwks: Annotated[
             str | None,
@@ -25,11 +31,14 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 "--better-auth",
-                "--better-auth-url",
-                help="Better Auth base URL: JWKS BASE/api/auth/jwks, issuer = audience = BASE.",
+                help="Better Auth base URL: JWKS BASE/api/auth/jwks, issuer = audience = BASE "
+                "(also --better-auth-url, as in the other commands).",
                 show_default=False,
                 envvar="AUTHCHECK_BETTER_AUTH_URL",
             ),
+        ] = None,
+        better_auth_url: Annotated[
+            str | None, typer.Option("--better-auth-url", hidden=True, show_default=False)
         ] = None,
         issuer: Annotated[
             str | None, typer.Option(help="Expected iss (exact).", envvar="AUTHCHECK_ISSUER")
@@ -40,7 +49,8 @@ def register(app: typer.Typer) -> None:
         algorithms: Annotated[
             str | None,
             typer.Option(
-                help="Allowed algs, comma-separated (default EdDSA,Ed25519,ES256,ES512,RS256,PS256)"
+                help="Allowed algs, comma-separated (default: EdDSA, Ed25519, ES256, ES512, "
+                "RS256, PS256)."
             ),
         ] = None,
         leeway: Annotated[
@@ -75,6 +85,12 @@ def register(app: typer.Typer) -> None:
         from authcheck.errors import AuthcheckError, BadInputError, ExitStatus
 
         try:
+            if better_auth_url is not None:  # the alias wins over AUTHCHECK_BETTER_AUTH_URL
+                if better_auth not in (None, better_auth_url) and _from_command_line(
+                    ctx, "better_auth"
+                ):
+                    raise BadInputError("give --better-auth or --better-auth-url, not both")
+                better_auth = better_auth_url
             if jwks is None and better_auth is None:
                 raise BadInputError(
                     "give --jwks URL|FILE or --better-auth BASE_URL",

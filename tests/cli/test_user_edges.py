@@ -258,3 +258,30 @@ def test_scenarios_run_refuses_an_empty_routes_value() -> None:
     result = runner.invoke(APP, [*argv, "--routes", ""])
     assert result.exit_code == 2, result.output
     assert "--routes is empty" in _one_line(result.stderr)
+
+
+def test_verify_better_auth_url_alias_wins_over_the_environment_but_not_over_the_flag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AUTHCHECK_BETTER_AUTH_URL", "http://127.0.0.1:1")
+    given = runner.invoke(APP, ["verify", TOKEN, "--better-auth-url", "not-a-url"])
+    assert "got 'not-a-url'" in _one_line(given.stderr)  # the flag's value, not the env's
+    both = runner.invoke(
+        APP, ["verify", TOKEN, "--better-auth-url", "http://a", "--better-auth", "http://b"]
+    )
+    assert both.exit_code == 2
+    assert "not both" in _one_line(both.stderr)
+
+
+def test_help_texts_are_not_cut_at_80_columns() -> None:
+    for argv in (["verify"], ["doctor"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "authcheck", *argv, "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "80", "TERMINAL_WIDTH": "80"},
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0
+        assert "…" not in done.stdout, done.stdout
