@@ -102,7 +102,7 @@ def capture(
     from authcheck.frontend.selectors import load_selectors
 
     console = stdout_console(stderr=True)
-    with fail_cleanly("capture"):
+    with fail_cleanly("capture", as_json=as_json):
         origin_of(frontend_url)
         http_url("--better-auth-url", better_auth_url)
         chosen = load_selectors(selectors)  # a broken file is reported before any network call

@@ -130,12 +130,13 @@ def write_report(path: Path, text: str) -> None:
 
 
 @contextmanager
-def fail_cleanly(command: str) -> Iterator[None]:
-    """Run a command body; an ``AuthcheckError`` becomes one line and its exit status."""
+def fail_cleanly(command: str, *, as_json: bool = False) -> Iterator[None]:
+    """Run a command body; an ``AuthcheckError`` becomes one line (and, with ``as_json``, a JSON
+    error document on stdout) and its exit status."""
     try:
         yield
     except AuthcheckError as exc:
-        fail(command, exc, as_json=False)
+        fail(command, exc, as_json=as_json)
 
 
 def split_list(value: str | None) -> tuple[str, ...] | None:

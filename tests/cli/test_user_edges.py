@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -285,3 +286,11 @@ def test_help_texts_are_not_cut_at_80_columns() -> None:
         )
         assert done.returncode == 0
         assert "…" not in done.stdout, done.stdout
+
+
+def test_capture_json_bad_input_is_a_json_error_document_too() -> None:
+    result = runner.invoke(APP, ["capture", "--frontend-url", "ftp://x", "--json"])
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert document["command"] == "capture"
+    assert document["findings"][0]["code"] == "input.invalid"
