@@ -4,42 +4,29 @@
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
+from authcheck.demo import backend_process
 from authcheck.engine.catalogue import load_catalogue
 from authcheck.engine.results import Status
 from authcheck.engine.runner import Runner, RunOptions
 from authcheck.engine.source import ControlSource
 from authcheck.issuer import TestIssuer
-from authcheck.serve import ManagedProcess, free_port
+from authcheck.serve import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
 RUNS = 3
 
 
 def _one_run(issuer: TestIssuer, workers: int, tmp: Path) -> tuple[float, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {"BETTER_AUTH_URL": issuer.url, "DATABASE_URL": f"sqlite:///{tmp / f'{port}.db'}"}
-    argv = [
-        sys.executable,
-        "-m",
-        "reference_backend",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
     catalogue = load_catalogue()
     with (
-        ManagedProcess(
-            argv, ready_url=url + "/health", name="reference_backend", env=env, cwd=ROOT
-        ),
+        backend_process(issuer.url, port, "EdDSA", tmp / f"{port}.db", log_path=None),
         httpx.Client(timeout=10) as client,
     ):
         source = ControlSource(issuer.url, client)
