@@ -25,8 +25,12 @@ def main() -> None:
 
 def run_app(app: Any, args: list[str] | None = None) -> int:
     """Run the Typer app; a usage error is ONE line on stderr and exit 2 (not a boxed panel)."""
+    import signal
+
     import typer
 
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _quiet_interrupt)
     try:
         status = app(args=args, standalone_mode=False)
     except typer.Abort:
@@ -40,6 +44,16 @@ def run_app(app: Any, args: list[str] | None = None) -> int:
             sys.stderr.write(f"{where}: {message} (see '{where} --help')\n")
         return 2
     return status if isinstance(status, int) else 0
+
+
+def _quiet_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: Typer turns the KeyboardInterrupt into exit 130. Playwright's driver pipe closes
+    under it too, and asyncio would log "Future exception was never retrieved" for it: the user
+    asked to stop, so asyncio says nothing more from here on."""
+    import logging
+
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    raise KeyboardInterrupt
 
 
 def __getattr__(name: str) -> Any:  # `from authcheck.cli.main import app` builds every command

@@ -294,3 +294,33 @@ def test_capture_json_bad_input_is_a_json_error_document_too() -> None:
     document = json.loads(result.stdout)
     assert document["command"] == "capture"
     assert document["findings"][0]["code"] == "input.invalid"
+
+
+INTERRUPTED_WITH_A_DANGLING_FUTURE = """
+import asyncio, os, signal, typer
+from authcheck.cli.main import run_app
+
+app = typer.Typer()
+
+@app.command()
+def capture() -> None:
+    loop = asyncio.new_event_loop()
+    future = loop.create_future()
+    future.set_exception(Exception("Connection closed while reading from the driver"))
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C mid-capture: the future is never retrieved
+    signal.pause()
+
+raise SystemExit(run_app(app, []))
+"""
+
+
+def test_ctrl_c_mid_capture_exits_130_without_asyncio_noise() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_WITH_A_DANGLING_FUTURE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 130
+    assert "Future exception" not in done.stderr and "Traceback" not in done.stderr, done.stderr
