@@ -46,6 +46,12 @@ def call(client: httpx.Client, backend_url: str, path: str, credential: str) -> 
         except (httpx.ReadError, httpx.RemoteProtocolError):
             # A server that crashed on the last request may close the kept-alive connection.
             response = client.get(url, headers=headers)
+    except httpx.TimeoutException as exc:
+        raise UnreachableError(
+            f"the backend at {url} did not answer within {client.timeout.read or 0:g} s "
+            f"({exc.__class__.__name__})",
+            hint="is it stuck (a blocking JWKS fetch?), or give it a longer --timeout",
+        ) from exc
     except httpx.HTTPError as exc:
         raise UnreachableError(
             f"the backend did not answer at {url}: {exc.__class__.__name__}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -324,3 +325,14 @@ def test_ctrl_c_mid_capture_exits_130_without_asyncio_noise() -> None:
     )
     assert done.returncode == 130
     assert "Future exception" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_doctor_against_a_backend_that_hangs_times_out_with_a_clear_line() -> None:
+    with socket.socket() as silent:  # accepts connections (backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        backend = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        argv = ["doctor", "--better-auth-url", "http://127.0.0.1:1", "--backend-url", backend]
+        result = runner.invoke(APP, [*argv, "--token", TOKEN, "--timeout", "0.5"])
+    assert result.exit_code == 3, result.output
+    assert "did not answer within 0.5 s" in _one_line(result.stderr)
