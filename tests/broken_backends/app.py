@@ -122,8 +122,10 @@ def build_app(
         return every if "list-leaks" in defects else [t for t in every if t["user_id"] == sub]
 
     @app.post("/api/{user_id}/tasks", status_code=201)
-    def create(user_id: str, body: TaskIn, sub: User) -> dict[str, Any]:
+    def create(user_id: str, body: TaskIn, sub: User, response: Response) -> dict[str, Any]:
         own_path(user_id, sub)
+        if "create-200" in defects:
+            response.status_code = 200
         owner = (body.user_id or sub) if "owner-from-body" in defects else sub
         task = {
             "id": uuid.uuid4().hex,
@@ -185,8 +187,8 @@ def build_app(
             return {"items": items, "count": len(items)}
 
         @app.post("/api/tasks", status_code=201)
-        def flat_create(body: TaskIn, sub: User) -> dict[str, Any]:
-            return create(sub, body, sub)
+        def flat_create(body: TaskIn, sub: User, response: Response) -> dict[str, Any]:
+            return create(sub, body, sub, response)
 
         @app.get("/api/tasks/{task_id}")
         def flat_get(task_id: str, sub: User) -> dict[str, Any]:

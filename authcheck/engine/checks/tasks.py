@@ -66,11 +66,11 @@ def check_create(ctx: Context) -> Outcome:
     api, (a, _) = TasksApi(ctx.http, ctx.routes), ctx.source.users
     ta = ctx.source.valid_token(a)
     response = api.create(a, ta, "authcheck created")
-    if response.status_code != 201:
-        return failed(f"create got {says(response)}, expected 201")
+    if response.status_code not in (200, 201):  # the issue says 201, the spec's SC-003 says 200
+        return failed(f"create got {says(response)}, expected 201 (or 200)")
     task_id = api.task_id(response)
     if task_id is None:
-        return failed("the 201 answer carries no task id")
+        return failed(f"the {response.status_code} answer carries no task id")
     data = response.json()
     owner = api.owner(data) if isinstance(data, dict) else None
     if owner is not None and owner != a.id:
@@ -79,7 +79,7 @@ def check_create(ctx: Context) -> Outcome:
     if ids is None or task_id not in ids:
         return failed(f"the new task is not in the creator's list (list status {status})")
     note = "" if owner is not None else f" (no {ctx.routes.owner_field!r} field to compare)"
-    return passed(f"201, owned by sub, listed{note}")
+    return passed(f"{response.status_code}, owned by sub, listed{note}")
 
 
 def check_crud(ctx: Context) -> Outcome:
