@@ -141,5 +141,8 @@ def register(app: typer.Typer) -> None:
 
             render_verify(stdout_console(), result, http, policy.jwks)
         if result.jwks_error is not None:
+            # The report above says it too; this line is the documented one on stderr (exit 3).
+            failure = result.jwks_error
+            report_error("verify", AuthcheckError(failure.message, failure.hint), as_json=False)
             raise typer.Exit(int(ExitStatus.UNREACHABLE))
         raise typer.Exit(int(ExitStatus.OK if result.valid else ExitStatus.FINDINGS))

@@ -336,3 +336,14 @@ def test_doctor_against_a_backend_that_hangs_times_out_with_a_clear_line() -> No
         result = runner.invoke(APP, [*argv, "--token", TOKEN, "--timeout", "0.5"])
     assert result.exit_code == 3, result.output
     assert "did not answer within 0.5 s" in _one_line(result.stderr)
+
+
+def test_verify_against_a_jwks_that_hangs_says_so_on_stderr_too() -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        jwks = f"http://127.0.0.1:{silent.getsockname()[1]}/api/auth/jwks"
+        result = runner.invoke(APP, ["verify", TOKEN, "--jwks", jwks, "--timeout", "0.5"])
+    assert result.exit_code == 3, result.output
+    assert "JWKS UNUSABLE" in result.stdout  # the full report is still there
+    assert "timed out after 0.5 s" in _one_line(result.stderr)
