@@ -136,6 +136,8 @@ def run(
         for path in (report_json, junit):
             if path is not None and str(path) != "-":
                 writable(path)
+        if artifacts is not None and artifacts.exists() and not artifacts.is_dir():
+            raise BadInputError(f"--artifacts {artifacts} is a file, not a directory")
         source = _source(issuer_url, better_auth_url, credentials, expired_token)
 
         def progress(event: ProgressEvent) -> None:

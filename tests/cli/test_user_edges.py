@@ -347,3 +347,12 @@ def test_verify_against_a_jwks_that_hangs_says_so_on_stderr_too() -> None:
     assert result.exit_code == 3, result.output
     assert "JWKS UNUSABLE" in result.stdout  # the full report is still there
     assert "timed out after 0.5 s" in _one_line(result.stderr)
+
+
+def test_scenarios_run_refuses_a_file_as_artifacts_before_the_run(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    argv = ["scenarios", "run", "--target", "http://127.0.0.1:1", "--issuer-url", "http://x"]
+    result = runner.invoke(APP, [*argv, "--artifacts", str(a_file)])
+    assert result.exit_code == 2, result.output
+    assert "is a file, not a directory" in _one_line(result.stderr)
