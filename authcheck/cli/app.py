@@ -32,8 +32,23 @@ def build_app(only: str | None = None) -> typer.Typer:
         pretty_exceptions_enable=False,
     )
 
+    def _print_version(value: bool) -> None:
+        if value:
+            from authcheck import __version__
+
+            typer.echo(__version__)
+            raise typer.Exit(0)
+
     @app.callback()
-    def _root() -> None:
+    def _root(
+        version: bool = typer.Option(
+            False,
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print authcheck's version and exit (same as `authcheck version`).",
+        ),
+    ) -> None:
         """Diagnose Better Auth JWTs and the backend that must accept them."""
 
     @app.command()

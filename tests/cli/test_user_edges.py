@@ -356,3 +356,11 @@ def test_scenarios_run_refuses_a_file_as_artifacts_before_the_run(tmp_path: Path
     result = runner.invoke(APP, [*argv, "--artifacts", str(a_file)])
     assert result.exit_code == 2, result.output
     assert "is a file, not a directory" in _one_line(result.stderr)
+
+
+def test_dash_dash_version_prints_the_version_like_the_command() -> None:
+    from authcheck import __version__
+
+    done = _authcheck("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == __version__
