@@ -130,6 +130,10 @@ def run(
             http_url(option, url)
         credentials = _users(user or [])
         scenarios = pick(_catalogue(catalogue), select or [], skip or [])
+        if not scenarios:  # zero scenarios would "pass" vacuously
+            raise BadInputError(
+                "--select/--skip leave no scenario to run", "see `authcheck scenarios list`"
+            )
         if not routes.strip():
             raise BadInputError("--routes is empty", "use default, flat or a routes file")
         route_map = load_routes(routes)

@@ -364,3 +364,10 @@ def test_dash_dash_version_prints_the_version_like_the_command() -> None:
     done = _authcheck("--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == __version__
+
+
+def test_skipping_every_scenario_is_bad_input_not_a_vacuous_pass() -> None:
+    argv = ["scenarios", "run", "--target", "http://127.0.0.1:1", "--issuer-url", "http://x"]
+    result = runner.invoke(APP, [*argv, "--skip", "*"])
+    assert result.exit_code == 2, result.output
+    assert "leave no scenario to run" in _one_line(result.stderr)
