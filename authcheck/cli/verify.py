@@ -100,6 +100,12 @@ def register(app: typer.Typer) -> None:
             if not raw.strip():
                 raise BadInputError("the token is empty", "Pass a JWT, '-' for stdin, or @file.")
             algs = split_list(algorithms) or DEFAULT_ALGORITHMS
+            for option, value in (("--issuer", issuer), ("--audience", audience)):
+                if value is not None and not value.strip():
+                    raise BadInputError(
+                        f"{option} is empty (an unset shell variable?)",
+                        f"give the exact string, or leave {option} out",
+                    )
             if algorithms is not None and not split_list(algorithms):
                 raise BadInputError(
                     "--algorithms is empty",

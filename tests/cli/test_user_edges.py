@@ -371,3 +371,10 @@ def test_skipping_every_scenario_is_bad_input_not_a_vacuous_pass() -> None:
     result = runner.invoke(APP, [*argv, "--skip", "*"])
     assert result.exit_code == 2, result.output
     assert "leave no scenario to run" in _one_line(result.stderr)
+
+
+@pytest.mark.parametrize("option", ["--issuer", "--audience"])
+def test_an_empty_expected_issuer_or_audience_is_bad_input(option: str) -> None:
+    result = runner.invoke(APP, ["verify", TOKEN, "--jwks", "http://127.0.0.1:1/j", option, ""])
+    assert result.exit_code == 2, result.output
+    assert f"{option} is empty" in _one_line(result.stderr)
