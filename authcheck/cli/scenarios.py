@@ -104,7 +104,11 @@ def run(
         ),
     ] = None,
     artifacts: Annotated[
-        Path | None, typer.Option(help="Where browser screenshots and console logs go.")
+        Path | None,
+        typer.Option(
+            help="Where browser screenshots and console logs go (default: beside "
+            "--report-json, else authcheck-report/, as for capture)."
+        ),
     ] = None,
 ) -> None:
     """Replay the catalogue against TARGET. Exit 0 all held, 1 a failure, 2 bad input, 3 down."""
@@ -197,7 +201,9 @@ def _browser(
     from authcheck.frontend.capture import Credentials, PlaywrightCapture, chromium_path
 
     chromium_path()  # a missing browser is one line and exit 3, before anything runs
-    directory = artifacts or (report_json.parent if report_json else Path("authcheck-artifacts"))
+    directory = artifacts or Path("authcheck-report")
+    if artifacts is None and report_json is not None and str(report_json) != "-":
+        directory = report_json.parent
     return PlaywrightCapture(
         frontend_url, target, artifacts_dir=directory, credentials=Credentials.from_env()
     )

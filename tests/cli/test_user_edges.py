@@ -378,3 +378,11 @@ def test_an_empty_expected_issuer_or_audience_is_bad_input(option: str) -> None:
     result = runner.invoke(APP, ["verify", TOKEN, "--jwks", "http://127.0.0.1:1/j", option, ""])
     assert result.exit_code == 2, result.output
     assert f"{option} is empty" in _one_line(result.stderr)
+
+
+def test_browser_artifacts_with_json_on_stdout_go_to_the_capture_default_not_cwd() -> None:
+    from authcheck.cli.scenarios import _browser
+
+    browser = _browser("http://127.0.0.1:1", "http://127.0.0.1:2", None, Path("-"))
+    assert browser is not None
+    assert browser.artifacts_dir == Path("authcheck-report")  # was Path("-").parent, the cwd
