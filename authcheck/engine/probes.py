@@ -13,9 +13,10 @@ from typing import Any
 
 import jwt
 
+from authcheck.core.b64 import b64url_encode
 from authcheck.engine.catalogue import DeriveKind, MintSpec, Probe
 from authcheck.engine.source import TokenSource, User, user_claims
-from authcheck.issuer.forge import MintRequest, MintUnavailable, b64url
+from authcheck.issuer.forge import MintRequest, MintUnavailable
 from authcheck.issuer.timespec import at_offset
 
 _ALNUM = string.ascii_letters + string.digits
@@ -122,5 +123,5 @@ def derive(kind: DeriveKind, source: TokenSource) -> str:
     claims["sub"] = b.id
     if "id" in claims:
         claims["id"] = b.id
-    forged = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    forged = b64url_encode(json.dumps(claims, separators=(",", ":")).encode())
     return f"Bearer {header}.{forged}.{signature}"

@@ -20,8 +20,6 @@ from authcheck.core.b64 import b64url_encode
 from authcheck.errors import AuthcheckError
 from authcheck.issuer.keys import KeyFormat, PublicKey, SigningKey
 
-b64url = b64url_encode  # the name engine/probes.py imports; core.b64 is the one encoder
-
 Signer = Literal["issuer", "foreign", "none", "hs256-public"]
 
 
