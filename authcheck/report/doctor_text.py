@@ -8,6 +8,7 @@ from rich.markup import escape
 
 from authcheck.core.findings import Severity
 from authcheck.core.timefmt import expiry
+from authcheck.report.wrap import print_hanging
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,26 +32,32 @@ def render_doctor(console: Console, report: DoctorReport, now: float) -> None:
         f.severity is Severity.ERROR for f in report.jwks_findings
     )
     keys = ", ".join(report.jwks_keys) or "none"
-    console.print(f"  {_MARK[jwks_ok]} JWKS {escape(report.jwks_url)}: {escape(keys)}")
+    print_hanging(
+        console, f"  {_MARK[jwks_ok]} ", f"JWKS {escape(report.jwks_url)}: {escape(keys)}"
+    )
     for f in report.jwks_findings:
         if f.severity is not Severity.INFO:
-            console.print(f"      {f.severity.value} {f.code}: {escape(f.message)}")
+            print_hanging(console, "      ", f"{f.severity.value} {f.code}: {escape(f.message)}")
     console.print(f"[bold]Token[/] from {escape(t.origin)}: {escape(t.redacted)}")
     console.print(f"  kind {t.kind}" + (f", alg {t.alg}, kid {t.kid}" if t.alg else ""))
     if t.kind in ("jws", "cookie_cache_jwt"):
-        console.print(f"  iss {escape(repr(t.iss))}  aud {escape(repr(t.aud))}  sub {t.sub}")
+        print_hanging(
+            console, "  ", f"iss {escape(repr(t.iss))}  aud {escape(repr(t.aud))}  sub {t.sub}"
+        )
     if t.exp is not None:
         console.print(f"  {expiry(t.exp, now)}")
     v = report.verification
     if v is not None:
         failed = [c for c in v.checks if c.status.value == "fail"]
         what = "verifies" if v.valid else "does not verify"
-        console.print(
-            f"  {_MARK[v.valid]} {what} under Better Auth's policy "
-            f"(JWKS above, iss = aud = {escape(report.better_auth_url)})"
+        print_hanging(
+            console,
+            f"  {_MARK[v.valid]} ",
+            f"{what} under Better Auth's policy "
+            f"(JWKS above, iss = aud = {escape(report.better_auth_url)})",
         )
         for check in failed:
-            console.print(f"      {check.name}: {escape(check.evidence)}")
+            print_hanging(console, "      ", f"{check.name}: {escape(check.evidence)}")
     console.print(f"[bold]Backend[/] {escape(report.backend_url)}")
     previous = ""
     for c in report.calls:
@@ -58,7 +65,9 @@ def render_doctor(console: Console, report: DoctorReport, now: float) -> None:
         if c.says and c.says == previous:
             said = " — the same"
         previous = c.says
-        console.print(f"  {c.method} {escape(c.path)} → {_status(c.status)}{said}")
+        print_hanging(
+            console, "  ", f"{c.method} {escape(c.path)} → {_status(c.status)}{said}", indent=4
+        )
     if report.accepted and not report.diagnoses:
         console.print("[bold green]The backend accepts the token: nothing to fix.[/]")
         return
@@ -67,9 +76,11 @@ def render_doctor(console: Console, report: DoctorReport, now: float) -> None:
     else:
         console.print("[bold red]Why the backend refuses it[/] (most likely first):")
     for d in report.diagnoses:
-        console.print(f"[bold]{d.rank}. {escape(d.title)}[/]  [dim]({d.code})[/]")
+        print_hanging(
+            console, f"[bold]{d.rank}.[/] ", f"[bold]{escape(d.title)}[/]  [dim]({d.code})[/]"
+        )
         if d.evidence and not any(d.evidence in c.says for c in report.calls):
-            console.print(f"   [dim]evidence:[/] {escape(d.evidence)}")
+            print_hanging(console, "   [dim]evidence:[/] ", escape(d.evidence), indent=3)
         for side in (d.frontend, d.backend):
             if side:
-                console.print(f"   → {escape(side)}")
+                print_hanging(console, "   → ", escape(side))

@@ -386,3 +386,35 @@ def test_browser_artifacts_with_json_on_stdout_go_to_the_capture_default_not_cwd
     browser = _browser("http://127.0.0.1:1", "http://127.0.0.1:2", None, Path("-"))
     assert browser is not None
     assert browser.artifacts_dir == Path("authcheck-report")  # was Path("-").parent, the cwd
+
+
+def test_doctor_text_at_80_columns_wraps_under_its_own_text() -> None:
+    import io
+
+    from rich.console import Console
+
+    from authcheck.doctor.model import BackendCall, Diagnosis, DoctorReport, TokenFacts
+    from authcheck.report.doctor_text import render_doctor
+
+    long = "http://127.0.0.1:39101/some/long/path/that/does/not/fit"
+    report = DoctorReport(
+        better_auth_url="http://127.0.0.1:39101",
+        backend_url="http://127.0.0.1:8000",
+        jwks_url=long,
+        jwks_keys=tuple(f"kid{n:029d} (EdDSA)" for n in range(4)),
+        jwks_findings=(),
+        token=TokenFacts(origin="--token", kind="jws", redacted="eyJhbG…[redacted 311 chars]"),
+        verification=None,
+        calls=(BackendCall("GET", "/api/me", 401, 1.0, detail="issuer mismatch " * 8),),
+        diagnoses=(
+            Diagnosis(1, "issuer-mismatch", "iss mismatch " * 6, "host differs " * 8, None, None),
+        ),
+    )
+    out = io.StringIO()
+    render_doctor(Console(file=out, width=80, color_system=None), report, 0.0)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 80 and line == line.rstrip() for line in lines), lines
+    headers = ("Better Auth", "Token", "Backend", "Why", "1. ")
+    # Before, wrapped lines restarted at column 0 ("(EdDSA), kid…", "issuer mismatch…").
+    for line in lines:
+        assert line.startswith(" ") or line.startswith(headers), line
