@@ -15,6 +15,7 @@ from authcheck.core.findings import Finding, Severity
 from authcheck.core.redact import redact_token
 from authcheck.core.timefmt import expiry, lifetime_note, relative, utc
 from authcheck.report.token_json import redact_claims
+from authcheck.report.wrap import print_hanging
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -129,18 +130,20 @@ def render_http(console: Console, http: HttpInfo | None, source: str) -> None:
         console.print(f"[bold]JWKS:[/bold] {where}{escape(source)}", highlight=False)
         return
     skew = "" if http.clock_skew is None else f", clock skew {http.clock_skew:+.1f} s"
-    console.print(
-        f"[bold]JWKS:[/bold] {escape(http.url)} → HTTP {http.status}, "
+    print_hanging(
+        console,
+        "[bold]JWKS:[/bold] ",
+        f"{escape(http.url)} → HTTP {http.status}, "
         f"{escape(http.content_type or 'no type')}, "
         f"{http.latency_ms:.0f} ms",
-        highlight=False,
     )
-    console.print(
+    print_hanging(
+        console,
+        " " * 6,
         escape(
-            f"      cache-control: {http.cache_control or '(none)'}"
+            f"cache-control: {http.cache_control or '(none)'}"
             f"{', etag ' + http.etag if http.etag else ''}; Date: {http.date or '(none)'}{skew}"
         ),
-        highlight=False,
     )
 
 

@@ -418,3 +418,29 @@ def test_doctor_text_at_80_columns_wraps_under_its_own_text() -> None:
     # Before, wrapped lines restarted at column 0 ("(EdDSA), kid…", "issuer mismatch…").
     for line in lines:
         assert line.startswith(" ") or line.startswith(headers), line
+
+
+def test_the_jwks_http_lines_wrap_under_their_text_at_80_columns() -> None:
+    import io
+
+    from rich.console import Console
+
+    from authcheck.core.fetch import HttpInfo
+    from authcheck.report.token_console import render_http
+
+    http = HttpInfo(
+        url="http://127.0.0.1:39101/api/auth/jwks",
+        status=200,
+        content_type="application/json",
+        cache_control="public, max-age=300, stale-while-revalidate=60",
+        etag='"abcdef0123456789"',
+        expires=None,
+        latency_ms=37.0,
+        date="Tue, 24 Nov 2026 22:50:40 GMT",
+        clock_skew=-1.3,
+    )
+    out = io.StringIO()
+    render_http(Console(file=out, width=80, color_system=None), http, http.url)
+    lines = out.getvalue().splitlines()
+    assert len(lines) >= 3 and lines[0].startswith("JWKS: ")
+    assert all(line.startswith("      ") and len(line) <= 80 for line in lines[1:]), lines
