@@ -7,8 +7,6 @@ are `MintUnavailable` (their scenarios skip) unless the server also speaks the c
 
 from __future__ import annotations
 
-import base64
-import json
 import secrets
 import threading
 import time
@@ -17,6 +15,7 @@ from urllib.parse import unquote
 
 import httpx
 
+from authcheck.core.jose import DecodedToken, DecodeError, decode_unverified
 from authcheck.engine.catalogue import Capability
 from authcheck.engine.control import ControlClient
 from authcheck.engine.source import (
@@ -35,15 +34,15 @@ COOKIE = "better-auth.session_token"
 JKU_BAIT = "https://jku-bait.authcheck.invalid/jwks"
 
 
-def _claims(token: str) -> dict[str, Any]:
+def _decoded(token: str) -> DecodedToken:
     try:
-        payload = token.split(".")[1]
-        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError) as exc:
+        return decode_unverified(token)
+    except DecodeError as exc:
         raise UnreachableError("Better Auth's /token did not return a JWT") from exc
-    if not isinstance(data, dict):
-        raise UnreachableError("Better Auth's /token did not return a JWT")
-    return data
+
+
+def _claims(token: str) -> dict[str, Any]:
+    return _decoded(token).claims or {}
 
 
 class _Session:
@@ -160,9 +159,8 @@ class BetterAuthSource:
     def facts(self) -> IssuerFacts:
         if self.control is not None:
             return facts_from_info(self.control.info())
-        claims = _claims(self.valid_token(self.users[0]))
-        token = self.valid_token(self.users[0])
-        header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+        decoded = _decoded(self.valid_token(self.users[0]))
+        header, claims = decoded.header, decoded.claims or {}
         return IssuerFacts(
             issuer=self.base_url,
             audience=self.base_url,

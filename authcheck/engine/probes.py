@@ -14,6 +14,7 @@ from typing import Any
 import jwt
 
 from authcheck.core.b64 import b64url_encode
+from authcheck.core.jose import decode_unverified
 from authcheck.engine.catalogue import DeriveKind, MintSpec, Probe
 from authcheck.engine.source import TokenSource, User, user_claims
 from authcheck.issuer.forge import MintRequest, MintUnavailable
@@ -119,8 +120,7 @@ def derive(kind: DeriveKind, source: TokenSource) -> str:
     header, payload, signature = token.split(".")
     if kind is DeriveKind.STRIP_SIGNATURE:
         return f"Bearer {header}.{payload}."
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    claims["sub"] = b.id
+    claims = {**(decode_unverified(token).claims or {}), "sub": b.id}
     if "id" in claims:
         claims["id"] = b.id
     forged = b64url_encode(json.dumps(claims, separators=(",", ":")).encode())
