@@ -35,9 +35,20 @@ def list_scenarios(
 
     with fail_cleanly("scenarios list"):
         scenarios = _catalogue(catalogue)
-    table = Table(title=f"{len(scenarios)} scenarios")
-    for column in ("id", "proves", "needs", "title"):
-        table.add_column(column, no_wrap=column == "id")
+    from rich import box
+
+    # Same layout as the result table: at 80 columns the title keeps most of the width.
+    table = Table(
+        title=f"{len(scenarios)} scenarios",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        show_edge=False,
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("proves", max_width=14)
+    table.add_column("needs", max_width=12)
+    table.add_column("title", ratio=1)
     for s in scenarios:
         needs = ", ".join(n.value for n in s.needs) or "-"
         table.add_row(s.id, ", ".join(s.proves), needs, s.title)

@@ -444,3 +444,12 @@ def test_the_jwks_http_lines_wrap_under_their_text_at_80_columns() -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) >= 3 and lines[0].startswith("JWKS: ")
     assert all(line.startswith("      ") and len(line) <= 80 for line in lines[1:]), lines
+
+
+def test_scenarios_list_at_80_columns_leaves_the_title_room() -> None:
+    result = runner.invoke(APP, ["scenarios", "list"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    row = next(line for line in lines if line.startswith("edge.alg-none"))
+    assert "An unsigned alg none" in row, row  # the boxed table had room for "An unsigned"
