@@ -72,8 +72,9 @@ def demo(
     """Start the real Better Auth frontend and the reference backend on free loopback ports,
     drive the dashboard in Chromium, run every scenario, print the report.
 
-    Exit 0 when every scenario holds, 1 on a failure, 2 bad input, 3 something missing or down,
-    130 interrupted (the servers are stopped in every case)."""
+    Exit 0 every scenario holds, 1 a failure, 2 bad input, 3 missing or down, 130 interrupted.
+
+    The servers are stopped in every case."""
     from rich.console import Console
 
     from authcheck.demo import DemoOptions, run_demo

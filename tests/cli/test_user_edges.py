@@ -276,7 +276,7 @@ def test_verify_better_auth_url_alias_wins_over_the_environment_but_not_over_the
 
 
 def test_help_texts_are_not_cut_at_80_columns() -> None:
-    for argv in (["verify"], ["doctor"]):
+    for argv in (["verify"], ["doctor"], ["demo"]):
         done = subprocess.run(
             [sys.executable, "-m", "authcheck", *argv, "--help"],
             capture_output=True,
@@ -287,6 +287,8 @@ def test_help_texts_are_not_cut_at_80_columns() -> None:
         )
         assert done.returncode == 0
         assert "…" not in done.stdout, done.stdout
+        if argv == ["demo"]:  # the exit statuses read as one sentence, no stray line break
+            assert "missing or down, 130" in done.stdout, done.stdout
 
 
 def test_capture_json_bad_input_is_a_json_error_document_too() -> None:
