@@ -109,7 +109,7 @@ def parse_key_set(document: bytes | str | dict[str, Any], source: str = "JWKS") 
             raise JwksError(
                 "jwks.invalid",
                 f"{source} is not JSON" + (" (it looks like an HTML page)" if looks_html else ""),
-                "Point --jwks at Better Auth's key endpoint: <BETTER_AUTH_URL>/api/auth/jwks "
+                "Use Better Auth's key endpoint: <BETTER_AUTH_URL>/api/auth/jwks "
                 "(or your jwks.jwksPath).",
             ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("keys"), list):

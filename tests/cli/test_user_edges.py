@@ -455,3 +455,16 @@ def test_scenarios_list_at_80_columns_leaves_the_title_room() -> None:
     assert all(len(line) <= 80 for line in lines)
     row = next(line for line in lines if line.startswith("edge.alg-none"))
     assert "An unsigned alg none" in row, row  # the boxed table had room for "An unsigned"
+
+
+def _html_page(request: Request) -> HTMLResponse:
+    return HTMLResponse("<!DOCTYPE html>\n<html><body>dashboard</body></html>\n")
+
+
+def test_jwks_pointed_at_an_html_page_does_not_talk_about_an_option_it_lacks() -> None:
+    with ThreadedUvicorn(Starlette(routes=[Route("/", _html_page)])) as page:
+        result = runner.invoke(APP, ["jwks", page.url + "/"])
+    assert result.exit_code == 3, result.output
+    line = _one_line(result.stderr)
+    assert "looks like an HTML page" in line and "/api/auth/jwks" in line
+    assert "--jwks" not in line  # `authcheck jwks` has no --jwks option
