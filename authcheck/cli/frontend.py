@@ -42,6 +42,13 @@ def serve(
         port_free("--port", port)
         http_url("--backend-url", backend_url)
         http_url("--base-url", base_url)
+        if log is not None:
+            try:
+                log.parent.mkdir(parents=True, exist_ok=True)
+                with log.open("ab"):
+                    pass
+            except OSError as exc:
+                raise BadInputError(f"--log {log}: cannot write ({exc.strerror or exc})") from exc
         # Without --log the server's output still goes to a file, so a failed start can quote
         # the server's own reason (e.g. a malformed --expiration) in its one line.
         log = log or Path(scratch) / "frontend.log"

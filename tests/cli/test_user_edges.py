@@ -468,3 +468,14 @@ def test_jwks_pointed_at_an_html_page_does_not_talk_about_an_option_it_lacks() -
     line = _one_line(result.stderr)
     assert "looks like an HTML page" in line and "/api/auth/jwks" in line
     assert "--jwks" not in line  # `authcheck jwks` has no --jwks option
+
+
+@pytest.mark.parametrize("below", ["", "x.log"])
+def test_frontend_serve_with_an_unwritable_log_is_one_line(below: str, tmp_path: Path) -> None:
+    target = tmp_path
+    if below:
+        (tmp_path / "a-file").write_text("x", encoding="utf-8")
+        target = tmp_path / "a-file" / below
+    result = runner.invoke(APP, ["frontend", "serve", "--port", "0", "--log", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "--log" in _one_line(result.stderr)
