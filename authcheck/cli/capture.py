@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from authcheck.cli.common import fail_cleanly, http_url, stdout_console
+from authcheck.cli.common import directory_option, fail_cleanly, http_url, stdout_console
 from authcheck.errors import BadInputError, ExitStatus, UnreachableError
 from authcheck.frontend.inspect import CaptureReport
 
@@ -105,6 +105,7 @@ def capture(
     with fail_cleanly("capture", as_json=as_json):
         origin_of(frontend_url)
         http_url("--better-auth-url", better_auth_url)
+        directory_option("--artifacts", artifacts)
         chosen = load_selectors(selectors)  # a broken file is reported before any network call
         backend = backend_origin or _backend_from_dashboard(frontend_url)
         browser = PlaywrightCapture(

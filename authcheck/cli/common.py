@@ -104,6 +104,14 @@ def port_free(option: str, port: int, host: str = "127.0.0.1") -> None:
             ) from exc
 
 
+def directory_option(option: str, path: Path | None) -> None:
+    """Refuse, before any work, an existing file given where a directory is wanted."""
+    if path is not None and path.exists() and not path.is_dir():
+        from authcheck.errors import BadInputError
+
+        raise BadInputError(f"{option} {path} is a file, not a directory")
+
+
 def writable(path: Path) -> None:
     """Refuse, before any work, a report path that cannot be written (exit 2, one line)."""
     import os

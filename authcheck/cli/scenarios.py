@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from authcheck.cli.common import fail_cleanly, http_url, writable, write_report
+from authcheck.cli.common import (
+    directory_option,
+    fail_cleanly,
+    http_url,
+    writable,
+    write_report,
+)
 from authcheck.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -155,8 +161,7 @@ def run(
         for path in (report_json, junit):
             if path is not None and str(path) != "-":
                 writable(path)
-        if artifacts is not None and artifacts.exists() and not artifacts.is_dir():
-            raise BadInputError(f"--artifacts {artifacts} is a file, not a directory")
+        directory_option("--artifacts", artifacts)
         source = _source(issuer_url, better_auth_url, credentials, expired_token)
 
         def progress(event: ProgressEvent) -> None:

@@ -479,3 +479,12 @@ def test_frontend_serve_with_an_unwritable_log_is_one_line(below: str, tmp_path:
     result = runner.invoke(APP, ["frontend", "serve", "--port", "0", "--log", str(target)])
     assert result.exit_code == 2, result.output
     assert "--log" in _one_line(result.stderr)
+
+
+def test_capture_refuses_a_file_as_artifacts_before_starting_chromium(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    argv = ["capture", "--frontend-url", "http://127.0.0.1:1", "--artifacts", str(a_file)]
+    result = runner.invoke(APP, argv)
+    assert result.exit_code == 2, result.output
+    assert "is a file, not a directory" in _one_line(result.stderr)
