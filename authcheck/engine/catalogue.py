@@ -16,8 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from authcheck.errors import BadInputError
-from authcheck.issuer.forge import Signer
-from authcheck.issuer.keys import KeyFormat
+from authcheck.issuer.forge import MintOptions
 
 SCHEMA_VERSION = 1
 
@@ -66,20 +65,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class MintSpec(_Strict):
+class MintSpec(MintOptions, _Strict):
     """A token to mint. ``times`` are offsets from now (``-10m``); ``{issuer}``,
     ``{issuer_upper}``, ``{audience}``, ``{kid}``, ``{user_a}`` and ``{user_b}`` in string claims
     and header values are filled in."""
 
     user: Literal["a", "b"] = "a"
-    claims: dict[str, Any] = {}
     times: dict[str, str] = {}
-    omit: list[str] = []
-    header: dict[str, Any] = {}
-    signer: Signer = "issuer"
-    key_format: KeyFormat = "pem"
-    embed: Literal["jwk", "jku"] | None = None
-    raw_payload: str | None = None
 
 
 class Probe(_Strict):

@@ -27,8 +27,8 @@ class MintUnavailable(AuthcheckError):
     """The token asked for needs the issuer's private key, which this source does not have."""
 
 
-class MintRequest(BaseModel):
-    """The body of ``POST /__authcheck/mint`` (see docs/control-api.md)."""
+class MintOptions(BaseModel):
+    """How to build a token: shared by the control API's ``/mint`` and the scenario catalogue."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -39,6 +39,10 @@ class MintRequest(BaseModel):
     key_format: KeyFormat = "pem"
     embed: Literal["jwk", "jku"] | None = None
     raw_payload: str | None = None
+
+
+class MintRequest(MintOptions):
+    """The body of ``POST /__authcheck/mint`` (see docs/control-api.md)."""
 
 
 @dataclass(frozen=True)
