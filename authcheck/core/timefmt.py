@@ -44,6 +44,10 @@ def expiry(exp: float, now: float) -> str:
 def lifetime_note(iat: float, exp: float) -> str:
     life = exp - iat
     default = BETTER_AUTH_DEFAULT_LIFETIME
+    if life < 0:
+        return f"exp is {duration(-life)} before iat: the token was never valid"
+    if life == 0:
+        return "exp equals iat: the token was never valid"
     if life == default:
         return f"lifetime {duration(life)} (Better Auth's default)"
     cmp = "longer" if life > default else "shorter"

@@ -62,6 +62,9 @@ def test_times() -> None:
     assert expiry(1000 - 190, 1000) == "expired 3m 10s ago"
     assert "default" in lifetime_note(0, 900)
     assert "longer than" in lifetime_note(0, 3600)
+    # exp before (or at) iat is no lifetime at all, not "2m 00s, shorter than the default"
+    assert lifetime_note(1000, 880) == "exp is 2m 00s before iat: the token was never valid"
+    assert "never valid" in lifetime_note(1000, 1000)
     assert "out of range" in utc(1e300)
 
 
