@@ -158,6 +158,10 @@ def run(
         if not routes.strip():
             raise BadInputError("--routes is empty", "use default, flat or a routes file")
         route_map = load_routes(routes)
+        if junit is not None and str(junit) == "-":
+            raise BadInputError(
+                "--junit - is not supported (stdout is for --report-json -)", "give a file name"
+            )
         for path in (report_json, junit):
             if path is not None and str(path) != "-":
                 writable(path)

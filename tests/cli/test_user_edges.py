@@ -488,3 +488,14 @@ def test_capture_refuses_a_file_as_artifacts_before_starting_chromium(tmp_path: 
     result = runner.invoke(APP, argv)
     assert result.exit_code == 2, result.output
     assert "is a file, not a directory" in _one_line(result.stderr)
+
+
+def test_junit_dash_is_refused_instead_of_writing_a_file_named_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    argv = ["scenarios", "run", "--target", "http://127.0.0.1:1", "--issuer-url", "http://x"]
+    result = runner.invoke(APP, [*argv, "--junit", "-"])
+    assert result.exit_code == 2, result.output
+    assert "--junit -" in _one_line(result.stderr)
+    assert not (tmp_path / "-").exists()
