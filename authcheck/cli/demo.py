@@ -19,6 +19,8 @@ INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _writable(path: Path | None) -> None:
+    if path is not None and str(path) == "-":
+        raise BadInputError("demo writes its reports to files, not to '-'", "give a file name")
     if path is not None and path.exists() and path.is_dir():
         raise BadInputError(f"cannot write {path}: it is a directory")
 

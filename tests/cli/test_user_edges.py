@@ -499,3 +499,14 @@ def test_junit_dash_is_refused_instead_of_writing_a_file_named_dash(
     assert result.exit_code == 2, result.output
     assert "--junit -" in _one_line(result.stderr)
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("flag", ["--report-json", "--junit", "--html"])
+def test_demo_refuses_dash_as_a_report_file(
+    flag: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(APP, ["demo", flag, "-", "--artifacts", str(tmp_path / "a")])
+    assert result.exit_code == 2, result.output
+    assert "not to '-'" in _one_line(result.stderr)
+    assert not (tmp_path / "-").exists()
