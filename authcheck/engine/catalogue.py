@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import tomllib
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from authcheck.engine.tomlfile import first_error, read_toml
 from authcheck.errors import BadInputError
 from authcheck.issuer.forge import MintOptions
 
@@ -155,28 +155,12 @@ def default_catalogue_dir() -> Path:
     raise BadInputError("no scenario catalogue found", hint="pass --catalogue DIR")
 
 
-def _field_path(loc: Sequence[int | str]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def load_file(path: Path) -> Scenario:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BadInputError(f"{path}: cannot read: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInputError(f"{path}: not valid TOML: {exc}") from exc
+    data = read_toml(path)
     try:
         return CatalogueFile.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise BadInputError(
-            f"{path}: field {_field_path(first['loc'])}: {first['msg']}{more}"
-        ) from exc
+        raise BadInputError(first_error(path, exc)) from exc
 
 
 def load_catalogue(directory: Path | None = None) -> tuple[Scenario, ...]:

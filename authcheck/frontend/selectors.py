@@ -13,11 +13,11 @@ Anyone else's frontend gets a small TOML file with the same names (every key opt
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from authcheck.engine.tomlfile import first_error, read_toml
 from authcheck.errors import BadInputError
 
 
@@ -55,18 +55,11 @@ def load_selectors(path: Path | None) -> Selectors:
     """The defaults, or the file's values over them; a bad file names the file and the key."""
     if path is None:
         return Selectors()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BadInputError(f"cannot read selectors file {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInputError(f"{path}: not valid TOML: {exc}") from exc
+    data = read_toml(path, unreadable="cannot read selectors file {path}: {reason}")
     try:
         return Selectors.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"]) or "(file)"
         raise BadInputError(
-            f"{path}: {key}: {error['msg']}",
+            first_error(path, exc, label="", more=False),
             hint=f"known keys: {', '.join(Selectors.model_fields)}",
         ) from None
