@@ -31,6 +31,8 @@ def run_app(app: Any, args: list[str] | None = None) -> int:
 
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _quiet_interrupt)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         status = app(args=args, standalone_mode=False)
     except typer.Abort:
@@ -44,6 +46,12 @@ def run_app(app: Any, args: list[str] | None = None) -> int:
             sys.stderr.write(f"{where}: {message} (see '{where} --help')\n")
         return 2
     return status if isinstance(status, int) else 0
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (``timeout``, ``kill``, CI): unwind like Ctrl-C so every ``with`` block stops the
+    servers it started (the Node frontend runs in its own session: nothing else would stop it)."""
+    raise SystemExit(128 + signum)
 
 
 def _quiet_interrupt(signum: int, frame: object) -> None:

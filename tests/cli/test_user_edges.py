@@ -510,3 +510,28 @@ def test_demo_refuses_dash_as_a_report_file(
     assert result.exit_code == 2, result.output
     assert "not to '-'" in _one_line(result.stderr)
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.node
+def test_sigterm_to_frontend_serve_stops_the_node_server_too() -> None:
+    import httpx
+
+    from authcheck.serve import free_port, wait_until_up
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "authcheck", "frontend", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f"{url}/config.json", process=cli, name="authcheck frontend serve")
+        cli.terminate()  # as `timeout`, `kill` or a CI runner do
+        assert cli.wait(timeout=30) == 143
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    # Node runs in its own session: before, it outlived the CLI and kept the port.
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{url}/config.json", timeout=2)
