@@ -24,7 +24,7 @@ def read_token(arg: str, stdin: BinaryIO | None = None) -> str:
             raise BadInputError("'-' means stdin, but there is no stdin")
         return _text(stdin.read(MAX_INPUT_BYTES + 1))
     if arg.startswith("@") and len(arg) > 1:
-        path = Path(arg[1:])
+        path = Path(arg[1:]).expanduser()  # the shell leaves @~/token.txt alone
         try:
             with path.open("rb") as handle:
                 return _text(handle.read(MAX_INPUT_BYTES + 1))

@@ -535,3 +535,13 @@ def test_sigterm_to_frontend_serve_stops_the_node_server_too() -> None:
     # Node runs in its own session: before, it outlived the CLI and kept the port.
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/config.json", timeout=2)
+
+
+def test_at_tilde_path_reads_the_file_in_the_home_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "token.txt").write_text(TOKEN + "\n", encoding="utf-8")
+    result = runner.invoke(APP, ["decode", "@~/token.txt"])  # bash does not expand ~ after @
+    assert result.exit_code == 0, result.output
+    assert "JWS / JWT" in result.stdout
