@@ -57,35 +57,51 @@ class Recorder:
                 started = time.perf_counter()
                 response = self._client.request(method, url, headers=headers, json=json)
         except httpx.HTTPError as exc:
-            self.records.append(
-                RecordedRequest(
-                    method=method,
-                    url=url,
-                    authorization=None
-                    if authorization is None
-                    else redact_authorization(authorization),
-                    status=None,
-                    elapsed_ms=(time.perf_counter() - started) * 1000,
-                    probe=probe,
-                    body_excerpt=f"no answer: {exc.__class__.__name__}",
-                )
+            self._record(
+                method,
+                url,
+                authorization,
+                probe,
+                status=None,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+                body_excerpt=f"no answer: {exc.__class__.__name__}",
             )
             raise TargetError(f"{method} {url}: no answer ({exc.__class__.__name__})") from exc
         elapsed = (time.perf_counter() - started) * 1000
+        self._record(
+            method,
+            url,
+            authorization,
+            probe,
+            status=response.status_code,
+            elapsed_ms=round(elapsed, 2),
+            body_excerpt=redact_text(response.text[:_EXCERPT]),
+        )
+        return response
+
+    def _record(
+        self,
+        method: str,
+        url: str,
+        authorization: str | None,
+        probe: str | None,
+        *,
+        status: int | None,
+        elapsed_ms: float,
+        body_excerpt: str,
+    ) -> None:
+        redacted = None if authorization is None else redact_authorization(authorization)
         self.records.append(
             RecordedRequest(
                 method=method,
                 url=url,
-                authorization=None
-                if authorization is None
-                else redact_authorization(authorization),
-                status=response.status_code,
-                elapsed_ms=round(elapsed, 2),
+                authorization=redacted,
+                status=status,
+                elapsed_ms=elapsed_ms,
                 probe=probe,
-                body_excerpt=redact_text(response.text[:_EXCERPT]),
+                body_excerpt=body_excerpt,
             )
         )
-        return response
 
 
 class SharedCapture:
