@@ -101,7 +101,8 @@ def capture(
     from authcheck.frontend.inspect import inspect_capture
     from authcheck.frontend.selectors import load_selectors
 
-    console = stdout_console(stderr=True)
+    console = stdout_console(stderr=True)  # progress
+    out = stdout_console()  # the report: `authcheck capture … | less` shows it
     with fail_cleanly("capture", as_json=as_json):
         origin_of(frontend_url)
         http_url("--better-auth-url", better_auth_url)
@@ -124,7 +125,7 @@ def capture(
         if as_json:
             typer.echo(json.dumps(report.to_dict(), indent=2))
         else:
-            _render(report, console)
+            _render(report, out)
         if report.verdict.value == "capture-failed":
             raise typer.Exit(int(ExitStatus.UNREACHABLE))
         if not report.ok:

@@ -545,3 +545,44 @@ def test_at_tilde_path_reads_the_file_in_the_home_directory(
     result = runner.invoke(APP, ["decode", "@~/token.txt"])  # bash does not expand ~ after @
     assert result.exit_code == 0, result.output
     assert "JWS / JWT" in result.stdout
+
+
+def test_capture_prints_its_report_on_stdout_and_progress_on_stderr(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    import authcheck.frontend.capture as capture_module
+    import authcheck.frontend.inspect as inspect_module
+
+    result_of_capture = SimpleNamespace(
+        requests=(),
+        notes=("signed up a fresh user",),
+        error=None,
+        screenshot=None,
+        console_log=None,
+    )
+
+    class FakeCapture:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def capture(self) -> SimpleNamespace:
+            return result_of_capture
+
+    report = SimpleNamespace(
+        capture=result_of_capture,
+        sent=(),
+        client_token=None,
+        ok=True,
+        verdict=SimpleNamespace(value="jwt-valid"),
+        message="the frontend sends a valid Better Auth JWT",
+    )
+    monkeypatch.setattr(capture_module, "PlaywrightCapture", FakeCapture)
+    monkeypatch.setattr(inspect_module, "inspect_capture", lambda *args: report)
+    argv = ["capture", "--frontend-url", "http://127.0.0.1:1", "--backend-origin", "http://b"]
+    result = runner.invoke(APP, argv)
+    assert result.exit_code == 0, result.output
+    assert "jwt-valid: the frontend sends a valid Better Auth JWT" in result.stdout
+    assert "capturing http://127.0.0.1:1" in result.stderr
+    assert "jwt-valid" not in result.stderr
