@@ -1,7 +1,6 @@
 """Against the bundled reference backend every scenario passes, through the CLI and the plugin."""
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from authcheck.cli.main import app
+from authcheck.demo import backend_process
 from authcheck.issuer import TestIssuer
-from authcheck.serve import ManagedProcess, free_port
+from authcheck.serve import LOOPBACK, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 NOT_PASSED = {"us2.bearer-header": "skipped", "edge.deleted-user": "warned"}
 
 
@@ -27,26 +26,8 @@ def issuer() -> Iterator[TestIssuer]:
 def reference_backend(issuer: TestIssuer, tmp: Path) -> Iterator[str]:
     """A fresh reference backend trusting ``issuer`` (BETTER_AUTH_URL), on SQLite in ``tmp``."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    argv = [
-        sys.executable,
-        "-m",
-        "reference_backend",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    env = {"BETTER_AUTH_URL": issuer.url, "DATABASE_URL": f"sqlite:///{tmp / 'tasks.db'}"}
-    with ManagedProcess(
-        argv,
-        ready_url=url + "/health",
-        name="reference_backend",
-        env=env,
-        cwd=ROOT,
-        log_path=tmp / "backend.log",
-    ):
-        yield url
+    with backend_process(issuer.url, port, "EdDSA", tmp / "tasks.db", tmp / "backend.log"):
+        yield f"http://{LOOPBACK}:{port}"
 
 
 def test_every_scenario_passes_through_the_cli(issuer: TestIssuer, tmp_path: Path) -> None:
