@@ -253,7 +253,7 @@ class JwksFetcher:
         except httpx.HTTPError as exc:
             raise JwksError(
                 "jwks.unreachable",
-                f"cannot reach JWKS at {url}: {_reason(exc)}",
+                f"cannot reach JWKS at {url}: {http_error_reason(exc)}",
                 "Check the host and port (BETTER_AUTH_URL); is the frontend server running?",
             ) from exc
         latency = (time.perf_counter() - started) * 1000
@@ -289,7 +289,12 @@ class JwksFetcher:
         )
 
 
-def _reason(exc: Exception) -> str:
+def http_error_reason(exc: Exception) -> str:
+    """Why an HTTP call failed, in words ("connection refused", "no answer in time", DNS)."""
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return "no answer in time (timeout)"
     text = str(exc) or type(exc).__name__
     dns_markers = (
         "Name or service not known",

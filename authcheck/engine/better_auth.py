@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 import httpx
 
+from authcheck.core.fetch import http_error_reason
 from authcheck.core.jose import DecodedToken, DecodeError, decode_unverified
 from authcheck.engine.catalogue import Capability
 from authcheck.engine.control import ControlClient
@@ -99,7 +100,7 @@ class BetterAuthSource:
             )
         except httpx.HTTPError as exc:
             raise UnreachableError(
-                f"Better Auth not reachable at {self.base_url}: {exc.__class__.__name__}"
+                f"Better Auth not reachable at {self.base_url}: {http_error_reason(exc)}"
             ) from exc
 
     def _sign_in(self, role: str, email: str, password: str, fresh: bool) -> _Session:
@@ -137,7 +138,7 @@ class BetterAuthSource:
                 self.base_url + API + "/token", headers={"Cookie": f"{COOKIE}={session.cookie}"}
             )
         except httpx.HTTPError as exc:
-            raise UnreachableError(f"Better Auth /token: {exc.__class__.__name__}") from exc
+            raise UnreachableError(f"Better Auth /token: {http_error_reason(exc)}") from exc
         token = response.json().get("token") if response.status_code == 200 else None
         if not isinstance(token, str):
             raise UnreachableError(

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from authcheck.core.fetch import http_error_reason
 from authcheck.core.redact import redact_authorization, redact_text
 from authcheck.engine.browser import BrowserCapture, CaptureResult
 from authcheck.engine.catalogue import Scenario
@@ -64,9 +65,9 @@ class Recorder:
                 probe,
                 status=None,
                 elapsed_ms=(time.perf_counter() - started) * 1000,
-                body_excerpt=f"no answer: {exc.__class__.__name__}",
+                body_excerpt=f"no answer: {http_error_reason(exc)}",
             )
-            raise TargetError(f"{method} {url}: no answer ({exc.__class__.__name__})") from exc
+            raise TargetError(f"{method} {url}: no answer ({http_error_reason(exc)})") from exc
         elapsed = (time.perf_counter() - started) * 1000
         self._record(
             method,

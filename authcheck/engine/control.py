@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from authcheck.core.fetch import http_error_reason
 from authcheck.errors import BadInputError, UnreachableError
 from authcheck.issuer.forge import MintRequest
 
@@ -27,7 +28,7 @@ class ControlClient:
             response = self._client.request(method, url, json=body)
         except httpx.HTTPError as exc:
             raise UnreachableError(
-                f"issuer not reachable at {self.base_url}: {exc.__class__.__name__}",
+                f"issuer not reachable at {self.base_url}: {http_error_reason(exc)}",
                 hint="start one with `authcheck issuer serve` or check --issuer-url",
             ) from exc
         try:

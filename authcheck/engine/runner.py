@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from authcheck.core.fetch import http_error_reason
 from authcheck.engine.browser import BrowserCapture
 from authcheck.engine.catalogue import Capability, Scenario
 from authcheck.engine.checks import CHECKS
@@ -47,7 +48,7 @@ def check_reachable(client: httpx.Client, target: str) -> None:
         client.get(target.rstrip("/") + "/", timeout=5.0)
     except httpx.HTTPError as exc:
         raise UnreachableError(
-            f"target not reachable at {target}: {exc.__class__.__name__}",
+            f"target not reachable at {target}: {http_error_reason(exc)}",
             hint="start the backend or check --target",
         ) from exc
 

@@ -250,3 +250,15 @@ def test_threads_share_one_fetch(jwks: tuple[str, JwksBehaviour]) -> None:
         kids = list(pool.map(lambda _: fetcher.get_key_set().kids, range(32)))
     assert kids == [("fetch-1",)] * 32
     assert behaviour.hits == 1
+
+
+def test_http_error_reason_says_what_happened_in_words() -> None:
+    import httpx
+
+    from authcheck.core.fetch import http_error_reason
+
+    assert http_error_reason(httpx.ReadTimeout("x")) == "no answer in time (timeout)"
+    refused = httpx.ConnectError("[Errno 111] Connection refused")
+    assert http_error_reason(refused) == "[Errno 111] Connection refused"
+    dns = httpx.ConnectError("[Errno -2] Name or service not known")
+    assert http_error_reason(dns) == "the host name does not resolve (DNS)"
