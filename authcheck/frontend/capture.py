@@ -22,7 +22,7 @@ from authcheck.errors import BadInputError, UnreachableError
 from authcheck.frontend.selectors import Selectors
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Request, Response
+    from playwright.sync_api import Locator, Page, Request, Response
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = (
@@ -37,6 +37,10 @@ CHROMIUM_FLAGS = (
 
 class BrowserMissingError(UnreachableError):
     """No Chromium to drive."""
+
+
+class _SignInRejected(Exception):
+    """The page showed its error marker instead of the signed-in marker (internal)."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class PlaywrightCapture:
         self.selectors = selectors or Selectors()
         self.timeout_ms = timeout * 1000
         self._step = "not started"  # what the capture was doing, for the error line
+        self._password: str | None = None  # the one in use, masked in every line and file
         if credentials is None and not self.selectors.can_sign_up:
             raise BadInputError(
                 "this frontend has no sign-up form in the selectors file",
@@ -177,8 +182,10 @@ class PlaywrightCapture:
                     self._sign_in(page, notes)
                     if self.selectors.can_create_task:
                         self._create_task(page, recorder, notes)
+                except _SignInRejected as exc:
+                    error = str(exc)
                 except PlaywrightError as exc:
-                    error = f"{self._step}: {_first_line(exc)}"
+                    error = self._mask(f"{self._step}: {_first_line(exc)}")
                 token = self._evaluate(page, self.selectors.token_expression)
                 user_id = self._evaluate(page, self.selectors.user_id_expression)
                 requests = recorder.requests()
@@ -210,22 +217,69 @@ class PlaywrightCapture:
         creds = self.credentials
         if creds is None:
             creds = Credentials.fresh()
+            self._password = creds.password
             self._step = f"signing up at {self._url(s.signup_path)}"
             page.goto(self._url(s.signup_path))
             page.fill(s.signup_name, creds.name)
             page.fill(s.signup_email, creds.email)
             page.fill(s.signup_password, creds.password)
             page.click(s.signup_submit)
-            notes.append(f"signed up a fresh user {creds.email}")
+            done, tried = f"signed up a fresh user {creds.email}", f"tried to sign up {creds.email}"
         else:
+            self._password = creds.password
             self._step = f"signing in at {self._url(s.login_path)}"
             page.goto(self._url(s.login_path))
             page.fill(s.signin_email, creds.email)
             page.fill(s.signin_password, creds.password)
             page.click(s.signin_submit)
-            notes.append(f"signed in as {creds.email}")
-        self._step = f"waiting for the signed-in marker {s.signed_in!r}"
-        page.wait_for_selector(s.signed_in, state="attached")
+            done, tried = f"signed in as {creds.email}", f"tried to sign in as {creds.email}"
+        try:
+            self._wait_until_signed_in(page)
+        except Exception:
+            notes.append(tried)
+            raise
+        notes.append(done)
+
+    def _wait_until_signed_in(self, page: Page) -> None:
+        """The signed-in marker, or fail at once when the page shows its error marker first."""
+        s = self.selectors
+        signed_in = page.locator(s.signed_in)
+        if not s.error_marker:
+            self._step = f"waiting for the signed-in marker {s.signed_in!r}"
+            signed_in.first.wait_for(state="attached")
+            return
+        self._step = (
+            f"waiting for the signed-in marker {s.signed_in!r} or the error marker "
+            f"{s.error_marker!r}"
+        )
+        error_marker = page.locator(s.error_marker)
+        signed_in.or_(error_marker).first.wait_for(state="attached")  # whichever comes first
+        if signed_in.count() or not error_marker.count():
+            return
+        said = self._page_text(error_marker.first)
+        why = f"it says {said!r}" if said else f"its error marker {s.error_marker!r} appeared"
+        what = "sign-up" if self.credentials is None else "sign-in"
+        check = " (check AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD)" if self.credentials else ""
+        raise _SignInRejected(
+            self._mask(f"the page rejected the {what} at {page.url}: {why}{check}")
+        )
+
+    def _page_text(self, locator: Locator) -> str:
+        """The element's visible words, one line, short, password masked, tokens redacted."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            text = locator.inner_text(timeout=1000)
+        except PlaywrightError:
+            return ""
+        text = self._mask(" ".join(text.split()))  # before cutting: no half password survives
+        return text[:200] + ("…" if len(text) > 200 else "")
+
+    def _mask(self, text: str) -> str:
+        """`redact_text`, and the password in use replaced even where it looks like a word."""
+        if self._password:
+            text = text.replace(self._password, "***")
+        return redact_text(text)
 
     def _create_task(self, page: Page, recorder: _Recorder, notes: list[str]) -> None:
         s = self.selectors
@@ -267,7 +321,7 @@ class PlaywrightCapture:
         self.artifacts_dir.mkdir(parents=True, exist_ok=True)
         console_log = self.artifacts_dir / "capture-console.log"
         text = "\n".join(recorder.console) + "\n"
-        console_log.write_text(redact_text(text), encoding="utf-8")  # no token reaches a file
+        console_log.write_text(self._mask(text), encoding="utf-8")  # no token reaches a file
         screenshot: Path | None = self.artifacts_dir / f"capture-{what}.png"
         try:
             page.screenshot(path=str(screenshot), full_page=True)

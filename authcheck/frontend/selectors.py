@@ -7,6 +7,7 @@ Anyone else's frontend gets a small TOML file with the same names (every key opt
     signin_password = "input[name=password]"
     signin_submit = "button[type=submit]"
     signed_in = "text=Dashboard"
+    error_marker = ".login-error"  # present only when the page rejects the sign-in ("" = none)
     signup_path = ""          # no sign-up form: set AUTHCHECK_EMAIL / AUTHCHECK_PASSWORD
     task_title = ""           # no task form: the capture records what the page sends by itself
 """
@@ -36,6 +37,9 @@ class Selectors(BaseModel):
     signup_password: str = "#signup-password"
     signup_submit: str = "#signup-submit"
     signed_in: str = 'body[data-state="signed-in"]'  # visible once the user is signed in
+    # present (attached) only while the page shows a rejected sign-in/sign-up; "" = none, the
+    # capture then waits for `signed_in` alone until the timeout
+    error_marker: str = '[data-testid="auth-error"]:not([hidden])'
     task_title: str = "#task-title"  # "" = no task form to exercise
     task_submit: str = "#task-submit"
     # JavaScript expressions read in the page after the run (null when the page has no such thing)

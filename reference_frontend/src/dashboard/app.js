@@ -71,6 +71,12 @@ function say(text, isError = false) {
   $("message").className = isError ? "error" : "";
 }
 
+/** A rejected sign-in or sign-up, in #auth-error (not hidden only while there is one). */
+function sayAuthError(text) {
+  $("auth-error").textContent = text;
+  $("auth-error").hidden = !text;
+}
+
 const tasksPath = (suffix = "") => `/api/${encodeURIComponent(exposed.userId)}/tasks${suffix}`;
 
 function renderTasks(tasks) {
@@ -146,19 +152,21 @@ function onSubmit(form, handler) {
 }
 
 onSubmit("signin-form", async () => {
+  sayAuthError("");
   const { error } = await authClient.signIn.email({ email: $("signin-email").value, password: $("signin-password").value });
-  if (error) return say(`Sign in failed: ${error.message ?? error.status}`, true);
+  if (error) return sayAuthError(`Sign in failed: ${error.message ?? error.status}`);
   say("");
   await showSession();
 });
 
 onSubmit("signup-form", async () => {
+  sayAuthError("");
   const { error } = await authClient.signUp.email({
     name: $("signup-name").value,
     email: $("signup-email").value,
     password: $("signup-password").value,
   });
-  if (error) return say(`Sign up failed: ${error.message ?? error.status}`, true);
+  if (error) return sayAuthError(`Sign up failed: ${error.message ?? error.status}`);
   say("");
   await showSession();
 });
