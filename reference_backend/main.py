@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None, *, jwks: JWKSCache | None = Non
     """Build the API. ``jwks`` lets tests pass a cache with its own clock or HTTP client."""
     settings = settings or load_settings()
     engine = make_engine(settings.DATABASE_URL)
-    keys = jwks or JWKSCache(settings.jwks_url)
+    keys = jwks or JWKSCache(settings.jwks_url, max_age=settings.JWKS_CACHE_TTL)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

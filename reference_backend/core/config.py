@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     JWT_AUDIENCE: str | None = None
     JWT_ALGORITHMS: Annotated[tuple[str, ...], NoDecode] = ("EdDSA",)
     JWT_LEEWAY: int = Field(default=30, ge=0, le=300)
+    # Seconds the fetched key set is trusted before it is fetched again (a key removed from the
+    # JWKS is refused after at most this long); at least the 10 s floor between fetches.
+    JWKS_CACHE_TTL: int = Field(default=300, ge=10, le=86_400)
     DATABASE_URL: str = "sqlite:///./reference_backend.db"
     CORS_ORIGINS: Annotated[tuple[str, ...], NoDecode] = ()
 

@@ -1,28 +1,40 @@
-"""The Better Auth key set, fetched once and kept in memory.
+"""The Better Auth key set, fetched once and kept in memory for at most ``max_age`` seconds.
 
 - The first token that needs a key triggers the one fetch; later tokens are verified locally
   (FR-007): no call to Better Auth per request.
-- A token whose ``kid`` is not in the set triggers one refetch (key rotation), at most once per
-  ``min_refetch_interval`` seconds, so a stream of random kids cannot hammer Better Auth.
-- If the JWKS is unreachable, the keys already cached keep working. With no keys at all, callers
-  get ``KeySetUnavailable`` (answer 503 with ``Retry-After``), never an acceptance.
-- Thread-safe: FastAPI runs sync dependencies in a thread pool. Lookups of known kids take no
-  lock; fetches happen under one lock, so concurrent first requests cause exactly one fetch.
+- The set has a maximum age (``JWKS_CACHE_TTL``, 300 s by default, like PyJWKClient's
+  ``lifespan``; a smaller ``Cache-Control: max-age`` from the JWKS response wins). The first
+  request after that refetches it, so a key the issuer removed (revoked) stops being accepted
+  within that time. A key missing from a successful fetch is gone from the cache.
+- A token whose ``kid`` is not in the set triggers one refetch (key rotation).
+- Fetches happen at most once per ``min_refetch_interval`` seconds, so a stream of random kids
+  cannot hammer Better Auth.
+- If the JWKS is unreachable (or serves no usable key), the keys already cached keep working
+  and the fetch is retried after ``min_refetch_interval``. With no keys at all, callers get
+  ``KeySetUnavailable`` (answer 503 with ``Retry-After``), never an acceptance.
+- Thread-safe: FastAPI runs sync dependencies in a thread pool. Lookups of known kids in a fresh
+  set take no lock; fetches happen under one lock, so concurrent requests cause exactly one
+  fetch.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import httpx
 from jwt import PyJWK
 from jwt.exceptions import PyJWTError
 
 log = logging.getLogger(__name__)
+
+DEFAULT_MAX_AGE = 300.0  # seconds; PyJWKClient's default lifespan
+_MAX_AGE = re.compile(r'(?:^|,)\s*max-age\s*=\s*(?:"(\d+)"|(\d+))\s*(?:,|$)', re.IGNORECASE)
 
 
 class KeySetUnavailable(Exception):
@@ -80,41 +92,63 @@ def _unusable(jwk: object) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _KeySet:
+    """The keys and the clock time from which a request must try to refetch them first.
+
+    Replaced as a whole, so a lock-free reader sees keys and time from the same fetch.
+    """
+
+    keys: Mapping[str, PyJWK]
+    recheck_at: float  # fetch time + max age; after a failed refresh, that time + the floor
+
+
+def cache_max_age(cache_control: str | None) -> int | None:
+    """The ``max-age`` of a ``Cache-Control`` header in seconds, or None if absent or malformed."""
+    match = _MAX_AGE.search(cache_control or "")
+    return None if match is None else int(match.group(1) or match.group(2))
+
+
 class JWKSCache:
     def __init__(
         self,
         url: str,
         *,
         client: httpx.Client | None = None,
+        max_age: float = DEFAULT_MAX_AGE,
         min_refetch_interval: float = 10.0,
         timeout: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url
+        self.max_age = max_age
         self._client = client or httpx.Client(timeout=timeout, follow_redirects=False)
         self._owns_client = client is None
         self._interval = min_refetch_interval
         self._clock = clock
-        self._keys: Mapping[str, PyJWK] = {}
+        self._set = _KeySet({}, -math.inf)
         self._last_attempt: float | None = None
         self._last_error = "not fetched yet"
         self._lock = threading.Lock()
 
     def get(self, kid: str) -> PyJWK | None:
         """The key for ``kid``, or None if the issuer does not publish it."""
-        key = self._keys.get(kid)  # fast path: a dict read, no lock
-        if key is not None:
+        current = self._set  # fast path: a known kid in a fresh set is a dict read, no lock
+        key = current.keys.get(kid)
+        if key is not None and self._clock() < current.recheck_at:
             return key
         with self._lock:
-            key = self._keys.get(kid)  # another thread may have fetched while we waited
-            if key is None and self._may_fetch():
+            current = self._set  # another thread may have fetched while we waited
+            key = current.keys.get(kid)
+            stale = self._clock() >= current.recheck_at
+            if (key is None or stale) and self._may_fetch():
                 self._refresh()
-                key = self._keys.get(kid)
-            if key is None and not self._keys:
+                key = self._set.keys.get(kid)
+            if key is None and not self._set.keys:
                 raise KeySetUnavailable(
                     f"no signing keys from {self.url} ({self._last_error})", self._retry_after()
                 )
-            return key
+            return key  # after a failed refresh: the cached key (outage tolerance)
 
     def _may_fetch(self) -> bool:
         return self._last_attempt is None or self._clock() - self._last_attempt >= self._interval
@@ -126,26 +160,45 @@ class JWKSCache:
         return max(1, math.ceil(remaining))
 
     def _refresh(self) -> None:
-        self._last_attempt = self._clock()
+        started = self._last_attempt = self._clock()
         try:
             response = self._client.get(self.url)
             response.raise_for_status()
             keys = parse_jwks(response.json())
         except (httpx.HTTPError, ValueError, TypeError, RecursionError) as exc:
             self._last_error = _describe(exc)
-            log.warning("JWKS fetch from %s failed: %s", self.url, self._last_error)
-            return  # keep whatever we had
+            self._keep_cached_keys(started, f"fetch failed: {self._last_error}")
+            return
         if not keys:
             self._last_error = "the key set has no usable signing key"
-            log.warning("JWKS from %s has no usable signing key; keeping cached keys", self.url)
+            self._keep_cached_keys(started, self._last_error)
             return
-        self._keys = keys
+        lifetime = self.max_age
+        header_max_age = cache_max_age(response.headers.get("cache-control"))
+        if header_max_age is not None:
+            lifetime = min(lifetime, header_max_age)
+        removed = sorted(set(self._set.keys) - set(keys))
+        self._set = _KeySet(keys, started + lifetime)
         self._last_error = ""
-        log.info("JWKS loaded from %s: %d key(s)", self.url, len(keys))
+        log.info("JWKS loaded from %s: %d key(s), kept %g s", self.url, len(keys), lifetime)
+        if removed:
+            log.info("JWKS: key(s) %s no longer published, no longer accepted", removed)
+
+    def _keep_cached_keys(self, started: float, reason: str) -> None:
+        """A failed fetch: keep serving the cached keys (stale or not), retry after the floor."""
+        current = self._set
+        self._set = _KeySet(current.keys, max(current.recheck_at, started + self._interval))
+        if current.keys:
+            log.warning(
+                "JWKS from %s: %s; keeping %d cached key(s), next try in %g s",
+                self.url, reason, len(current.keys), self._interval,
+            )  # fmt: skip
+        else:
+            log.warning("JWKS from %s: %s", self.url, reason)
 
     @property
     def kids(self) -> tuple[str, ...]:
-        return tuple(self._keys)
+        return tuple(self._set.keys)
 
     def close(self) -> None:
         if self._owns_client:

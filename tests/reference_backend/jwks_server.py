@@ -1,6 +1,7 @@
 """A small test issuer: a JWKS endpoint (Ed25519, ES256 and RS256 keys) plus token minting.
 
-It can rotate keys, go down (503), serve any raw key set, and counts JWKS hits. Control is
+It can rotate and retire keys, go down (503), serve any raw key set or a ``Cache-Control``
+header, and counts JWKS hits. Control is
 in-process (it runs under ``ThreadedUvicorn`` in the test process).
 """
 
@@ -36,6 +37,7 @@ class TestIssuer:
         self.outage = False
         self.raw_jwks: Any = None  # when set, served instead of the real key set
         self.hold: threading.Event | None = None  # when set, the JWKS waits for it
+        self.cache_control: str | None = None  # when set, sent as the JWKS's Cache-Control
         self.server = ThreadedUvicorn(
             Starlette(routes=[Route(JWKS_PATH, self._jwks), Route("/evil/jwks", self._evil)])
         )
@@ -53,9 +55,12 @@ class TestIssuer:
             await anyio.to_thread.run_sync(self.hold.wait)
         if self.outage:
             return JSONResponse({"error": "down"}, status_code=503)
+        headers = {"Cache-Control": self.cache_control} if self.cache_control else None
         if self.raw_jwks is not None:
-            return Response(json.dumps(self.raw_jwks), media_type="application/json")
-        return JSONResponse({"keys": [key.public.jwk() for key in self.published]})
+            document = json.dumps(self.raw_jwks)
+            return Response(document, media_type="application/json", headers=headers)
+        keys = [key.public.jwk() for key in self.published]
+        return JSONResponse({"keys": keys}, headers=headers)
 
     async def _evil(self, _request: Request) -> Response:
         with self._lock:
@@ -68,6 +73,10 @@ class TestIssuer:
         self.current[alg] = key
         self.published.append(key)
         return key.kid
+
+    def retire(self, key: SigningKey) -> None:
+        """Stop publishing ``key`` (revoked): it can still sign, but the JWKS no longer has it."""
+        self.published.remove(key)
 
     def claims(self, sub: str = "user-a", **overrides: Any) -> dict[str, Any]:
         now = int(time.time())

@@ -1,4 +1,5 @@
-"""The key set: fetched once, refetched for unknown kids at most every 10 s, kept during outages."""
+"""The key set: fetched once, refetched when older than its max age (JWKS_CACHE_TTL or a smaller
+Cache-Control max-age) or for unknown kids, at most every 10 s; kept during outages."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from jwt.algorithms import OKPAlgorithm
 
 from authcheck.issuer.keys import generate_key
 from authcheck.serve import free_port
-from reference_backend.core.jwks import JWKSCache, KeySetUnavailable, parse_jwks
+from reference_backend.core.jwks import JWKSCache, KeySetUnavailable, cache_max_age, parse_jwks
 from tests.reference_backend.conftest import Backend, StartBackend
 from tests.reference_backend.jwks_server import JWKS_PATH, TestIssuer
 
@@ -44,6 +45,22 @@ def me(backend: Backend, token: str) -> int:
     return backend.call("GET", "/api/me", token).status_code
 
 
+def at_once(backend: Backend, token: str, count: int = 16) -> list[int]:
+    """The statuses of ``count`` requests released together (a barrier, no sleeping)."""
+    barrier, statuses = threading.Barrier(count), []
+
+    def request() -> None:
+        barrier.wait()
+        statuses.append(me(backend, token))
+
+    threads = [threading.Thread(target=request) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
 def test_thousand_requests_cause_exactly_one_jwks_fetch(
     issuer: TestIssuer, backend: Backend
 ) -> None:
@@ -54,19 +71,119 @@ def test_thousand_requests_cause_exactly_one_jwks_fetch(
 
 
 def test_concurrent_first_requests_share_one_fetch(issuer: TestIssuer, backend: Backend) -> None:
-    token, barrier, statuses = issuer.mint(), threading.Barrier(16), []
-
-    def first_request() -> None:
-        barrier.wait()
-        statuses.append(me(backend, token))
-
-    threads = [threading.Thread(target=first_request) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert statuses == [200] * 16
+    assert at_once(backend, issuer.mint()) == [200] * 16
     assert issuer.hits == 1
+
+
+def test_a_key_removed_from_the_jwks_is_refused_once_the_set_is_older_than_the_ttl(
+    issuer: TestIssuer, clocked: Backend, clock: FakeClock
+) -> None:
+    revoked, kept = issuer.mint(), issuer.mint(alg="ES256")
+    assert (me(clocked, revoked), me(clocked, kept)) == (200, 200)
+    issuer.retire(issuer.current["EdDSA"])
+    clock.now += 299.9
+    assert me(clocked, revoked) == 200  # the set is 299.9 s old: still trusted, not refetched
+    assert issuer.hits == 1
+    clock.now += 0.1
+    response = clocked.call("GET", "/api/me", revoked)
+    assert response.status_code == 401
+    assert "not in the key set" in response.json()["detail"]
+    assert me(clocked, kept) == 200
+    assert issuer.hits == 2
+    assert me(clocked, issuer.mint(alg="ES256")) == 200  # the fresh set is used without refetch
+    assert issuer.hits == 2
+
+
+def test_within_the_ttl_a_thousand_requests_cause_one_fetch(
+    issuer: TestIssuer, clocked: Backend, clock: FakeClock
+) -> None:
+    tokens = [issuer.mint(f"user-{n}", alg=alg) for n, alg in enumerate(["EdDSA", "ES256"] * 5)]
+    start, statuses = clock.now, []
+    for n in range(1000):
+        clock.now = start + n * 0.2999  # the last request comes 299.6 s after the fetch
+        statuses.append(me(clocked, tokens[n % len(tokens)]))
+    assert statuses == [200] * 1000
+    assert issuer.hits == 1
+    clock.now = start + 300
+    assert me(clocked, tokens[0]) == 200
+    assert issuer.hits == 2
+
+
+@pytest.mark.parametrize("outage", [False, True], ids=["up", "down"])
+def test_concurrent_requests_on_an_expired_set_share_one_refetch(
+    issuer: TestIssuer, clocked: Backend, clock: FakeClock, outage: bool
+) -> None:
+    token = issuer.mint()
+    assert me(clocked, token) == 200
+    issuer.outage = outage
+    clock.now += 300
+    assert at_once(clocked, token) == [200] * 16
+    assert issuer.hits == 2
+
+
+def test_an_outage_at_refresh_time_keeps_serving_and_retries_after_10_s(
+    issuer: TestIssuer, clocked: Backend, clock: FakeClock
+) -> None:
+    token = issuer.mint()
+    assert me(clocked, token) == 200
+    issuer.outage = True
+    clock.now += 300
+    assert me(clocked, token) == 200  # the refetch failed: the cached keys keep working
+    assert issuer.hits == 2
+    clock.now += 9.9
+    assert [me(clocked, issuer.mint(f"user-{n}")) for n in range(20)] == [200] * 20
+    assert issuer.hits == 2  # no retry before the 10 s floor
+    clock.now += 0.1
+    assert me(clocked, token) == 200
+    assert issuer.hits == 3  # retried, still down, still serving
+    issuer.outage = False
+    issuer.retire(issuer.current["EdDSA"])
+    clock.now += 10
+    assert me(clocked, token) == 401  # back up: the set is refreshed and the key is gone
+    assert me(clocked, issuer.mint(alg="ES256")) == 200
+    assert issuer.hits == 4
+
+
+@pytest.mark.parametrize(
+    ("cache_control", "lifetime"),
+    [
+        ("public, max-age=60", 60),  # smaller than JWKS_CACHE_TTL: honoured
+        ('max-age="45", must-revalidate', 45),
+        ("max-age=0", 10),  # expired at once, but fetches stay 10 s apart
+        ("public, max-age=3600", 300),  # larger: the TTL wins
+        ("max-age=soon", 300),  # malformed: ignored
+    ],
+)
+def test_a_smaller_cache_control_max_age_is_honoured(
+    issuer: TestIssuer, clocked: Backend, clock: FakeClock, cache_control: str, lifetime: float
+) -> None:
+    issuer.cache_control = cache_control
+    token = issuer.mint()
+    assert me(clocked, token) == 200
+    issuer.retire(issuer.current["EdDSA"])
+    clock.now += lifetime - 0.1
+    assert me(clocked, token) == 200
+    assert issuer.hits == 1
+    clock.now += 0.1
+    assert me(clocked, token) == 401
+    assert issuer.hits == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("max-age=60", 60),
+        ("Public,MAX-AGE=7 , private", 7),
+        ('max-age="45"', 45),
+        ("s-maxage=5", None),
+        ("max-age=-5", None),
+        ("max-age=5x", None),
+        ("no-store", None),
+        (None, None),
+    ],
+)
+def test_cache_control_max_age_parsing(header: str | None, seconds: int | None) -> None:
+    assert cache_max_age(header) == seconds
 
 
 def test_key_rotation_is_picked_up(issuer: TestIssuer, clocked: Backend, clock: FakeClock) -> None:

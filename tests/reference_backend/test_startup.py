@@ -17,7 +17,7 @@ from tests.reference_backend.jwks_server import TestIssuer
 
 SETTINGS = (
     "BETTER_AUTH_URL", "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ALGORITHMS",
-    "JWT_LEEWAY", "DATABASE_URL", "CORS_ORIGINS",
+    "JWT_LEEWAY", "JWKS_CACHE_TTL", "DATABASE_URL", "CORS_ORIGINS",
 )  # fmt: skip
 
 
@@ -33,6 +33,9 @@ def clean_env(**values: str) -> dict[str, str]:
         ({"BETTER_AUTH_URL": "localhost:3000"}, "BETTER_AUTH_URL"),
         ({"BETTER_AUTH_URL": "http://a.test", "JWT_ALGORITHMS": "HS256"}, "JWT_ALGORITHMS"),
         ({"BETTER_AUTH_URL": "http://a.test", "JWT_LEEWAY": "soon"}, "JWT_LEEWAY"),
+        ({"BETTER_AUTH_URL": "http://a.test", "JWKS_CACHE_TTL": "5m"}, "JWKS_CACHE_TTL"),
+        ({"BETTER_AUTH_URL": "http://a.test", "JWKS_CACHE_TTL": "0"}, "JWKS_CACHE_TTL"),
+        ({"BETTER_AUTH_URL": "http://a.test", "JWKS_CACHE_TTL": "999999"}, "JWKS_CACHE_TTL"),
         ({"BETTER_AUTH_URL": "http://a.test", "DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
         ({"BETTER_AUTH_URL": "http://a.test", "DATABASE_URL": "sqlite:////no/such/dir/x.db"},
          "DATABASE_URL"),
@@ -81,6 +84,7 @@ def test_better_auth_url_gives_jwks_issuer_and_audience(monkeypatch: pytest.Monk
     assert settings.jwks_url == "http://localhost:3000/api/auth/jwks"
     assert (settings.issuer, settings.audience) == ("http://localhost:3000",) * 2
     assert (settings.JWT_ALGORITHMS, settings.JWT_LEEWAY) == (("EdDSA",), 30)
+    assert settings.JWKS_CACHE_TTL == 300
     assert settings.DATABASE_URL.startswith("sqlite:///")
 
 
@@ -91,6 +95,7 @@ def test_each_derived_setting_can_be_overridden(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("JWT_AUDIENCE", "https://api.example")
     monkeypatch.setenv("JWT_ALGORITHMS", "Ed25519, es256,RS256")
     monkeypatch.setenv("JWT_LEEWAY", "5")
+    monkeypatch.setenv("JWKS_CACHE_TTL", "60")
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db.internal/tasks")
     monkeypatch.setenv("CORS_ORIGINS", "http://localhost:3000/,https://app.example")
     settings = load_settings()
@@ -98,6 +103,8 @@ def test_each_derived_setting_can_be_overridden(monkeypatch: pytest.MonkeyPatch)
     assert (settings.issuer, settings.audience) == ("https://app.example", "https://api.example")
     assert settings.JWT_ALGORITHMS == ("EdDSA", "ES256", "RS256")
     assert settings.JWT_LEEWAY == 5
+    assert settings.JWKS_CACHE_TTL == 60
+    assert create_app(settings).state.verifier.keys.max_age == 60  # the cache gets the setting
     assert settings.DATABASE_URL == "postgresql+psycopg://u@db.internal/tasks"
     assert settings.CORS_ORIGINS == ("http://localhost:3000", "https://app.example")
 
