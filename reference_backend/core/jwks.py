@@ -100,7 +100,7 @@ class _KeySet:
     """
 
     keys: Mapping[str, PyJWK]
-    recheck_at: float  # fetch time + max age; after a failed refresh, that time + the floor
+    recheck_at: float  # fetch time + max age; a failed refresh moves it to its own time + floor
 
 
 def cache_max_age(cache_control: str | None) -> int | None:
