@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from authcheck.cli.main import app
 from authcheck.issuer import TestIssuer
@@ -12,6 +12,12 @@ from authcheck.serve import ThreadedUvicorn, free_port
 from tests.broken_backends.app import build_app
 
 runner = CliRunner()
+
+
+def run(target: str, issuer_url: str, *extra: str, env: dict[str, str] | None = None) -> Result:
+    """``authcheck scenarios run --target TARGET --issuer-url ISSUER_URL EXTRA…`` in process."""
+    args = ["scenarios", "run", "--target", target, "--issuer-url", issuer_url, *extra]
+    return runner.invoke(app, args, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -37,20 +43,13 @@ def test_run_against_a_good_backend_exits_0_with_reports(
     issuer: TestIssuer, good: str, tmp_path: Path
 ) -> None:
     report, junit = tmp_path / "r.json", tmp_path / "r.xml"
-    result = runner.invoke(
-        app,
-        [
-            "scenarios",
-            "run",
-            "--target",
-            good,
-            "--issuer-url",
-            issuer.url,
-            "--report-json",
-            str(report),
-            "--junit",
-            str(junit),
-        ],
+    result = run(
+        good,
+        issuer.url,
+        "--report-json",
+        str(report),
+        "--junit",
+        str(junit),
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
@@ -63,20 +62,13 @@ def test_run_against_a_good_backend_exits_0_with_reports(
 
 def test_run_exits_1_when_a_scenario_fails(issuer: TestIssuer) -> None:
     with ThreadedUvicorn(build_app(issuer.url, frozenset({"no-aud-check"}))) as bad:
-        result = runner.invoke(
-            app,
-            [
-                "scenarios",
-                "run",
-                "--target",
-                bad.url,
-                "--issuer-url",
-                issuer.url,
-                "--select",
-                "edge.wrong-*",
-                "--select",
-                "us1.create-task",
-            ],
+        result = run(
+            bad.url,
+            issuer.url,
+            "--select",
+            "edge.wrong-*",
+            "--select",
+            "us1.create-task",
             env={"COLUMNS": "200"},
         )
     assert result.exit_code == 1, result.output
@@ -86,24 +78,17 @@ def test_run_exits_1_when_a_scenario_fails(issuer: TestIssuer) -> None:
 
 def test_skip_leaves_scenarios_out(issuer: TestIssuer, good: str, tmp_path: Path) -> None:
     report = tmp_path / "r.json"
-    result = runner.invoke(
-        app,
-        [
-            "scenarios",
-            "run",
-            "--target",
-            good,
-            "--issuer-url",
-            issuer.url,
-            "--select",
-            "edge.*",
-            "--skip",
-            "edge.key-*",
-            "--skip",
-            "edge.jwks-unavailable",
-            "--report-json",
-            str(report),
-        ],
+    result = run(
+        good,
+        issuer.url,
+        "--select",
+        "edge.*",
+        "--skip",
+        "edge.key-*",
+        "--skip",
+        "edge.jwks-unavailable",
+        "--report-json",
+        str(report),
     )
     assert result.exit_code == 0, result.output
     ids = {s["id"] for s in json.loads(report.read_text())["scenarios"]}
@@ -113,9 +98,7 @@ def test_skip_leaves_scenarios_out(issuer: TestIssuer, good: str, tmp_path: Path
 
 def test_unreachable_target_exits_3_with_one_line(issuer: TestIssuer) -> None:
     target = f"http://127.0.0.1:{free_port()}"
-    result = runner.invoke(
-        app, ["scenarios", "run", "--target", target, "--issuer-url", issuer.url]
-    )
+    result = run(target, issuer.url)
     assert result.exit_code == 3
     assert "target not reachable" in result.output
     assert "Traceback" not in result.output and "edge." not in result.output
@@ -123,7 +106,7 @@ def test_unreachable_target_exits_3_with_one_line(issuer: TestIssuer) -> None:
 
 def test_unreachable_issuer_exits_3(good: str) -> None:
     issuer_url = f"http://127.0.0.1:{free_port()}"
-    result = runner.invoke(app, ["scenarios", "run", "--target", good, "--issuer-url", issuer_url])
+    result = run(good, issuer_url)
     assert result.exit_code == 3
     assert "issuer not reachable" in result.output
 
@@ -157,18 +140,11 @@ def test_users_from_the_environment_must_be_two(good: str) -> None:
 
 
 def test_missing_browser_exits_3_before_running(issuer: TestIssuer, good: str) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "scenarios",
-            "run",
-            "--target",
-            good,
-            "--issuer-url",
-            issuer.url,
-            "--frontend-url",
-            "http://127.0.0.1:9",
-        ],
+    result = run(
+        good,
+        issuer.url,
+        "--frontend-url",
+        "http://127.0.0.1:9",
         env={"AUTHCHECK_CHROMIUM": "/nonexistent/chromium"},
     )
     assert result.exit_code == 3
@@ -176,21 +152,7 @@ def test_missing_browser_exits_3_before_running(issuer: TestIssuer, good: str) -
 
 
 def test_json_report_on_stdout(issuer: TestIssuer, good: str) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "scenarios",
-            "run",
-            "--target",
-            good,
-            "--issuer-url",
-            issuer.url,
-            "--select",
-            "edge.tampered",
-            "--report-json",
-            "-",
-        ],
-    )
+    result = run(good, issuer.url, "--select", "edge.tampered", "--report-json", "-")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [s["id"] for s in data["scenarios"]] == ["edge.tampered"]
