@@ -96,17 +96,24 @@ def test_jwks_path_and_lifetime_come_from_the_environment(plain_frontend: Fronte
     assert jwt.get_unverified_header(token)["kid"] == keys[0]["kid"]
 
 
-def test_bad_environment_is_one_line_and_exit_status_2() -> None:
-    env = {**os.environ, "PORT": "0", "BETTER_AUTH_SECRET": "x" * 40, "JWT_ALG": "HS256"}
-    done = subprocess.run(
+def run_node_until_exit(
+    env: dict[str, str], *, without: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """Start ``node server.mjs`` with ``env`` over ours (less ``without``) and wait for its exit."""
+    base = {k: v for k, v in os.environ.items() if k not in without}
+    return subprocess.run(
         ["node", "server.mjs"],
         cwd=frontend_dir(),
-        env=env,
+        env={**base, **env},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def test_bad_environment_is_one_line_and_exit_status_2() -> None:
+    done = run_node_until_exit({"PORT": "0", "BETTER_AUTH_SECRET": "x" * 40, "JWT_ALG": "HS256"})
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "reference_frontend: JWT_ALG must be one of EdDSA, ES256, RS256, PS256, not HS256"
@@ -114,16 +121,7 @@ def test_bad_environment_is_one_line_and_exit_status_2() -> None:
 
 
 def test_missing_secret_is_refused() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "BETTER_AUTH_SECRET"}
-    done = subprocess.run(
-        ["node", "server.mjs"],
-        cwd=frontend_dir(),
-        env={**env, "PORT": "0"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_node_until_exit({"PORT": "0"}, without=("BETTER_AUTH_SECRET",))
     assert done.returncode == 2
     assert "BETTER_AUTH_SECRET is required" in done.stderr
 
@@ -131,16 +129,8 @@ def test_missing_secret_is_refused() -> None:
 def test_unreachable_database_is_one_line_and_exit_status_2() -> None:
     no_server = f"postgresql://postgres@127.0.0.1:{free_port()}/auth"
     port = str(free_port())
-    env = {**os.environ, "PORT": port, "BETTER_AUTH_SECRET": "x" * 40, "DATABASE_URL": no_server}
-    done = subprocess.run(
-        ["node", "server.mjs"],
-        cwd=frontend_dir(),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env = {"PORT": port, "BETTER_AUTH_SECRET": "x" * 40, "DATABASE_URL": no_server}
+    done = run_node_until_exit(env)
     assert done.returncode == 2
     ours = [line for line in done.stderr.splitlines() if "reference_frontend" in line]
     assert len(ours) == 1 and "DATABASE_URL: cannot use the database" in ours[0]
@@ -148,16 +138,8 @@ def test_unreachable_database_is_one_line_and_exit_status_2() -> None:
 
 
 def test_port_0_without_a_base_url_is_refused() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "BETTER_AUTH_URL"}
-    done = subprocess.run(
-        ["node", "server.mjs"],
-        cwd=frontend_dir(),
-        env={**env, "PORT": "0", "BETTER_AUTH_SECRET": "x" * 40},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env = {"PORT": "0", "BETTER_AUTH_SECRET": "x" * 40}
+    done = run_node_until_exit(env, without=("BETTER_AUTH_URL",))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "reference_frontend: PORT=0 picks a port only once listening: set BETTER_AUTH_URL, "
