@@ -12,7 +12,7 @@ from authcheck.errors import ExitStatus
 from authcheck.frontend.capture import Credentials
 from authcheck.frontend.inspect import Verdict
 from authcheck.frontend.selectors import Selectors, load_selectors
-from tests.frontend.conftest import Stack, sign_up
+from tests.frontend.conftest import SignedIn, Stack, sign_up
 from tests.frontend.test_capture import run_capture
 
 pytestmark = [pytest.mark.browser, pytest.mark.node]
@@ -22,6 +22,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.node]
 WRONG_PASSWORD = "not the password 4711"
 
 
+@pytest.fixture
+def wrong_login(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> SignedIn:
+    """A real user, with AUTHCHECK_EMAIL theirs and AUTHCHECK_PASSWORD wrong."""
+    user = sign_up(stack.frontend, name="Erin")
+    monkeypatch.setenv("AUTHCHECK_EMAIL", user.email)
+    monkeypatch.setenv("AUTHCHECK_PASSWORD", WRONG_PASSWORD)
+    return user
+
+
 def artifact_bytes(directory: Path) -> bytes:
     files = sorted(p for p in directory.rglob("*") if p.is_file())
     assert files, f"no artifacts in {directory}"
@@ -29,11 +38,8 @@ def artifact_bytes(directory: Path) -> bytes:
 
 
 def test_wrong_password_ends_with_the_pages_error_and_exit_3(
-    stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stack: Stack, tmp_path: Path, wrong_login: SignedIn
 ) -> None:
-    user = sign_up(stack.frontend, name="Erin")
-    monkeypatch.setenv("AUTHCHECK_EMAIL", user.email)
-    monkeypatch.setenv("AUTHCHECK_PASSWORD", WRONG_PASSWORD)
     artifacts = tmp_path / "artifacts"
     result = CliRunner().invoke(
         build_app("capture"),
@@ -56,27 +62,21 @@ def test_wrong_password_ends_with_the_pages_error_and_exit_3(
 
 
 def test_report_carries_the_rejection_without_the_password(
-    stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stack: Stack, tmp_path: Path, wrong_login: SignedIn
 ) -> None:
-    user = sign_up(stack.frontend, name="Faye")
-    monkeypatch.setenv("AUTHCHECK_EMAIL", user.email)
-    monkeypatch.setenv("AUTHCHECK_PASSWORD", WRONG_PASSWORD)
     report = run_capture(stack, tmp_path, credentials=Credentials.from_env())
     assert report.verdict is Verdict.CAPTURE_FAILED
     error = report.capture.error
     assert error is not None and "Sign in failed" in error and "the sign-in" in error
     assert report.capture.requests == ()
-    assert report.capture.notes == (f"tried to sign in as {user.email}",)
+    assert report.capture.notes == (f"tried to sign in as {wrong_login.email}",)
     assert report.capture.console_log is not None and report.capture.screenshot is not None
     assert WRONG_PASSWORD not in str(report.to_dict())
 
 
 def test_custom_error_marker_from_a_selectors_file_is_used(
-    stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stack: Stack, tmp_path: Path, wrong_login: SignedIn
 ) -> None:
-    user = sign_up(stack.frontend, name="Gil")
-    monkeypatch.setenv("AUTHCHECK_EMAIL", user.email)
-    monkeypatch.setenv("AUTHCHECK_PASSWORD", WRONG_PASSWORD)
     path = tmp_path / "selectors.toml"
     path.write_text('error_marker = "[role=\'alert\']:not([hidden])"\nsignup_path = ""\n')
     selectors = load_selectors(path)
@@ -87,12 +87,9 @@ def test_custom_error_marker_from_a_selectors_file_is_used(
 
 
 def test_without_an_error_marker_the_capture_waits_for_the_signed_in_marker_alone(
-    stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stack: Stack, tmp_path: Path, wrong_login: SignedIn
 ) -> None:
     """The fail-fast above is the marker's doing: with `error_marker = ""` it is a timeout."""
-    user = sign_up(stack.frontend, name="Hal")
-    monkeypatch.setenv("AUTHCHECK_EMAIL", user.email)
-    monkeypatch.setenv("AUTHCHECK_PASSWORD", WRONG_PASSWORD)
     report = run_capture(
         stack,
         tmp_path,
