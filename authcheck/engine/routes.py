@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from authcheck.engine.tomlfile import first_error, read_toml
 from authcheck.errors import BadInputError
 
 
@@ -53,20 +53,15 @@ def load_routes(spec: str | None) -> Routes:
     if spec == "flat":
         return FLAT
     path = Path(spec)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BadInputError(
-            f"--routes {spec}: cannot read ({exc.strerror})", hint="use default, flat or a file"
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInputError(f"{path}: not valid TOML: {exc}") from exc
+    data = read_toml(
+        path,
+        unreadable="--routes {path}: cannot read ({reason})",
+        hint="use default, flat or a file",
+    )
     try:
         routes = Routes.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(file)"
-        raise BadInputError(f"{path}: field {where}: {first['msg']}") from exc
+        raise BadInputError(first_error(path, exc, more=False)) from exc
     if not routes.flat and "{user_id}" not in routes.create:
         raise BadInputError(f"{path}: field create: must contain {{user_id}} like list does")
     if "{task_id}" not in routes.item:

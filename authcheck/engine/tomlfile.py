@@ -15,13 +15,19 @@ from pydantic import ValidationError
 from authcheck.errors import BadInputError
 
 
-def read_toml(path: Path, *, unreadable: str = "{path}: cannot read: {reason}") -> dict[str, Any]:
+def read_toml(
+    path: Path,
+    *,
+    unreadable: str = "{path}: cannot read: {reason}",
+    hint: str | None = None,
+) -> dict[str, Any]:
     """The file's top-level table. ``unreadable`` words the error when the file cannot be read
-    (``{path}`` and ``{reason}`` are filled in); bad TOML is ``<path>: not valid TOML: ...``."""
+    (``{path}`` and ``{reason}`` are filled in, ``hint`` goes with it); bad TOML is
+    ``<path>: not valid TOML: ...``."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise BadInputError(unreadable.format(path=path, reason=exc.strerror)) from exc
+        raise BadInputError(unreadable.format(path=path, reason=exc.strerror), hint) from exc
     except tomllib.TOMLDecodeError as exc:
         raise BadInputError(f"{path}: not valid TOML: {exc}") from exc
 

@@ -42,5 +42,6 @@ def test_bad_routes_file_names_file_and_field(tmp_path: Path, text: str, words: 
 
 
 def test_missing_routes_file_is_bad_input(tmp_path: Path) -> None:
-    with pytest.raises(BadInputError, match="cannot read"):
+    with pytest.raises(BadInputError, match="--routes .*nope.toml: cannot read") as caught:
         load_routes(str(tmp_path / "nope.toml"))
+    assert caught.value.hint == "use default, flat or a file"
