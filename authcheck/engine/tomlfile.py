@@ -1,6 +1,6 @@
 """Reading a TOML file for a strict pydantic model: every failure is one line naming the file.
 
-Shared by the scenario catalogue and the frontend's selectors file.
+Shared by the scenario catalogue, the routes file and the frontend's selectors file.
 """
 
 from __future__ import annotations
