@@ -127,10 +127,32 @@ def run(
             "--report-json, else authcheck-report/, as for capture)."
         ),
     ] = None,
+    thorough: Annotated[
+        bool,
+        typer.Option(
+            "--thorough",
+            help="CI-night mode: hold the JWKS outage past the backend's own refresh, wait out "
+            "longer refetch windows, repeat timing-sensitive probes.",
+        ),
+    ] = False,
+    outage_seconds: Annotated[
+        float | None,
+        typer.Option(min=1.0, max=3600.0, help="How long --thorough holds the JWKS outage."),
+    ] = None,
+    better_auth_secret: Annotated[
+        str | None,
+        typer.Option(
+            envvar="BETTER_AUTH_SECRET",
+            show_envvar=True,
+            help="The frontend's BETTER_AUTH_SECRET: HS256 tokens MACed with it must be refused "
+            "(never printed).",
+        ),
+    ] = None,
 ) -> None:
     """Replay the catalogue against TARGET. Exit 0 all held, 1 a failure, 2 bad input, 3 down."""
     from authcheck.cli.common import stdout_console
     from authcheck.engine.catalogue import select as pick
+    from authcheck.engine.context import RunSettings
     from authcheck.engine.results import ProgressEvent, Status
     from authcheck.engine.routes import load_routes
     from authcheck.engine.runner import Runner, RunOptions
@@ -174,7 +196,10 @@ def run(
                 err.print(f"[{style}]{event.result.status.value:>7}[/] {event.scenario_id}")
 
         browser = _browser(frontend_url, target, artifacts, report_json)
-        options = RunOptions(target=target, routes=route_map, workers=workers)
+        settings = RunSettings(
+            thorough=thorough, outage_s=outage_seconds, better_auth_secret=better_auth_secret
+        )
+        options = RunOptions(target=target, routes=route_map, workers=workers, settings=settings)
         runner = Runner(source, options, browser=browser, progress=progress)
         report = runner.run(scenarios)
     to_stdout = report_json is not None and str(report_json) == "-"

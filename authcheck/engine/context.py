@@ -120,6 +120,15 @@ class SharedCapture:
             return self._result
 
 
+@dataclass(frozen=True)
+class RunSettings:
+    """How hard a run probes: the quick default, or ``--thorough`` for CI nights."""
+
+    thorough: bool = False
+    outage_s: float | None = None  # how long --thorough holds the JWKS outage
+    better_auth_secret: str | None = None  # BETTER_AUTH_SECRET, to forge shared-secret tokens
+
+
 @dataclass
 class Context:
     scenario: Scenario
@@ -128,6 +137,7 @@ class Context:
     http: Recorder
     browser: SharedCapture | None = None
     notes: list[str] = field(default_factory=list)
+    settings: RunSettings = RunSettings()
 
 
 def bearer(token: str) -> str:

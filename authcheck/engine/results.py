@@ -11,7 +11,8 @@ class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     WARNED = "warned"
-    SKIPPED = "skipped"
+    SKIPPED = "skipped"  # the run lacks a capability the scenario needs (e.g. no browser)
+    NOT_RUN = "not-run"  # a step it relies on is broken on the target (the preflight says which)
     ERROR = "error"
 
 

@@ -14,7 +14,7 @@ from authcheck.core.fetch import http_error_reason
 from authcheck.engine.browser import BrowserCapture
 from authcheck.engine.catalogue import Capability, Scenario
 from authcheck.engine.checks import CHECKS
-from authcheck.engine.context import Context, Recorder, SharedCapture
+from authcheck.engine.context import Context, Recorder, RunSettings, SharedCapture
 from authcheck.engine.results import ProgressEvent, RunReport, ScenarioResult, Status
 from authcheck.engine.routes import Routes
 from authcheck.engine.source import TokenSource
@@ -40,6 +40,7 @@ class RunOptions:
     routes: Routes = Routes()
     workers: int = 8
     timeout_s: float = 10.0
+    settings: RunSettings = RunSettings()
 
 
 def check_reachable(client: httpx.Client, target: str) -> None:
@@ -114,7 +115,14 @@ class Runner:
             how = "; ".join(f"{need.value} needs {_HOW[need]}" for need in missing)
             status, reason, details = Status.SKIPPED, f"skipped: {how}", {}
         else:
-            ctx = Context(scenario, self.source, self.options.routes, recorder, self._browser)
+            ctx = Context(
+                scenario,
+                self.source,
+                self.options.routes,
+                recorder,
+                self._browser,
+                settings=self.options.settings,
+            )
             try:
                 outcome = CHECKS[scenario.check](ctx)
                 status, reason, details = outcome.status, outcome.reason, outcome.details

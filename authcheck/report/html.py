@@ -52,9 +52,17 @@ _MARK = {
     Status.FAILED: "✗",
     Status.WARNED: "!",
     Status.SKIPPED: "–",
+    Status.NOT_RUN: "·",
     Status.ERROR: "E",
 }
-_WORST = (Status.ERROR, Status.FAILED, Status.WARNED, Status.PASSED, Status.SKIPPED)
+_WORST = (
+    Status.ERROR,
+    Status.FAILED,
+    Status.NOT_RUN,
+    Status.WARNED,
+    Status.PASSED,
+    Status.SKIPPED,
+)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ pre { background: #f6f8fa; padding: 8px; overflow-x: auto; }
   font-size: 12px; font-weight: 600; }
 .badge.passed { background: var(--pass); } .badge.failed { background: var(--fail); }
 .badge.warned { background: var(--warn); } .badge.skipped { background: var(--skip); }
+.badge.not-run { background: var(--skip); }
 .badge.error { background: var(--err); } .badge.none { background: #eaeef2; color: var(--muted); }
 table { border-collapse: collapse; }
 .matrix th, .matrix td { border: 1px solid var(--line); padding: 2px 6px; }
@@ -31,6 +32,7 @@ table { border-collapse: collapse; }
 .matrix td.cell { text-align: center; font-weight: 700; color: #fff; }
 .cell.passed { background: var(--pass); } .cell.failed { background: var(--fail); }
 .cell.warned { background: var(--warn); } .cell.skipped { background: var(--skip); }
+.cell.not-run { background: var(--skip); }
 .cell.error { background: var(--err); }
 details.scenario { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0;
   padding: 4px 12px; }

@@ -15,7 +15,7 @@ class JunitRenderer:
             tests=str(len(report.results)),
             failures=str(report.count(Status.FAILED)),
             errors=str(report.count(Status.ERROR)),
-            skipped=str(report.count(Status.SKIPPED)),
+            skipped=str(report.count(Status.SKIPPED) + report.count(Status.NOT_RUN)),
             time=f"{report.duration_s:.3f}",
             timestamp=report.started_at,
         )
@@ -37,7 +37,7 @@ class JunitRenderer:
                 ET.SubElement(case, "failure", message=r.reason).text = text
             elif r.status is Status.ERROR:
                 ET.SubElement(case, "error", message=r.reason).text = text
-            elif r.status is Status.SKIPPED:
+            elif r.status in (Status.SKIPPED, Status.NOT_RUN):
                 ET.SubElement(case, "skipped", message=r.reason)
             else:
                 ET.SubElement(case, "system-out").text = f"{r.status.value}: {text}"

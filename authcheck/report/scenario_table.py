@@ -15,6 +15,7 @@ STYLE = {
     Status.FAILED: "bold red",
     Status.WARNED: "yellow",
     Status.SKIPPED: "dim",
+    Status.NOT_RUN: "dim yellow",
     Status.ERROR: "bold magenta",
 }
 

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from authcheck.engine.catalogue import SCHEMA_VERSION, Scenario
+from authcheck.engine.catalogue import Scenario
 from authcheck.engine.results import RunReport, Status
 from authcheck.engine.runner import Runner, RunOptions
 from authcheck.engine.source import ControlSource
@@ -35,9 +35,16 @@ def test_every_format_has_a_renderer() -> None:
 
 def test_json_report(report: RunReport) -> None:
     data = json.loads(renderer_for(ScenarioFormat.JSON).render(report))
-    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["schema_version"] == 2
     assert data["target"] == report.target and data["duration_s"] >= 0
-    assert data["counts"] == {"passed": 2, "failed": 1, "warned": 0, "skipped": 1, "error": 0}
+    assert data["counts"] == {
+        "passed": 2,
+        "failed": 1,
+        "warned": 0,
+        "skipped": 1,
+        "not-run": 0,
+        "error": 0,
+    }
     by_id = {s["id"]: s for s in data["scenarios"]}
     alg_none = by_id["edge.alg-none"]
     assert alg_none["status"] == "failed" and alg_none["proves"] == ["FR-010"]

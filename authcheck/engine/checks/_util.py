@@ -20,6 +20,11 @@ def warned(reason: str, **details: object) -> Outcome:
     return Outcome(Status.WARNED, reason, dict(details))
 
 
+def not_run(reason: str, **details: object) -> Outcome:
+    """The scenario could not be judged: a step it relies on is broken (said once, elsewhere)."""
+    return Outcome(Status.NOT_RUN, reason, dict(details))
+
+
 def excerpt(response: httpx.Response, size: int = 120) -> str:
     text = " ".join(response.text.split())
     return redact_text(text[:size]) or "(empty body)"
