@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -31,6 +31,20 @@ class Routes(BaseModel):
     completed_field: str = "completed"
     list_key: str | None = Field(
         default=None, description="key of the task array when the list is wrapped in an object"
+    )
+    item_key: str | None = Field(
+        default=None,
+        description="key of the task object when single-task answers are wrapped "
+        '(e.g. "task" for {"task": {...}}, "data" for {"data": {...}})',
+    )
+    create_fields: dict[str, Any] = Field(
+        default={}, description="more fields the create body needs besides the title"
+    )
+    update_fields: dict[str, Any] = Field(
+        default={}, description="more fields an update body needs (e.g. a PUT that replaces all)"
+    )
+    complete_body: dict[str, Any] | None = Field(
+        default=None, description="body of the complete call, when it takes one"
     )
 
     @property

@@ -51,26 +51,36 @@ class TasksApi:
     ) -> httpx.Response:
         """Call one task route (list, create, get, update, complete, delete) with a raw header."""
         r = self.routes
-        title = {r.title_field: "authcheck unauthorised"}
+        title = "authcheck unauthorised"
         method, template, body = {
             "list": ("GET", r.list, None),
-            "create": ("POST", r.create, title),
+            "create": ("POST", r.create, self.create_body(title)),
             "get": ("GET", r.item, None),
-            "update": (r.update_method, r.item, title),
+            "update": (r.update_method, r.item, self.update_body({r.title_field: title})),
             "complete": (
-                (r.complete_method, r.complete, None)
+                (r.complete_method, r.complete, r.complete_body)
                 if r.complete
-                else (r.update_method, r.item, {r.completed_field: True})
+                else (r.update_method, r.item, self.update_body({r.completed_field: True}))
             ),
             "delete": ("DELETE", r.item, None),
         }[route]
         path = self._path(template, owner, task_id)
         return self.http.send(method, path, authorization=authorization, json=body, probe=probe)
 
+    def create_body(self, title: str | None = None) -> dict[str, Any]:
+        """A create body the target accepts: its required fields, then the title."""
+        return {
+            **self.routes.create_fields,
+            self.routes.title_field: title or f"authcheck {secrets.token_hex(3)}",
+        }
+
+    def update_body(self, changes: dict[str, Any]) -> dict[str, Any]:
+        return {**self.routes.update_fields, **changes}
+
     def create(
         self, owner: User, token: str, title: str | None = None, extra: dict[str, Any] | None = None
     ) -> httpx.Response:
-        body = {self.routes.title_field: title or f"authcheck {secrets.token_hex(3)}"}
+        body = self.create_body(title)
         body.update(extra or {})
         return self.http.send(
             "POST", self._path(self.routes.create, owner), authorization=bearer(token), json=body
@@ -85,14 +95,20 @@ class TasksApi:
     ) -> httpx.Response:
         path = self._path(self.routes.item, owner, task_id)
         return self.http.send(
-            self.routes.update_method, path, authorization=bearer(token), json=changes
+            self.routes.update_method,
+            path,
+            authorization=bearer(token),
+            json=self.update_body(changes),
         )
 
     def complete(self, owner: User, task_id: str, token: str) -> httpx.Response:
-        if self.routes.complete:
-            path = self._path(self.routes.complete, owner, task_id)
-            return self.http.send(self.routes.complete_method, path, authorization=bearer(token))
-        return self.update(owner, task_id, token, {self.routes.completed_field: True})
+        r = self.routes
+        if r.complete:
+            path = self._path(r.complete, owner, task_id)
+            return self.http.send(
+                r.complete_method, path, authorization=bearer(token), json=r.complete_body
+            )
+        return self.update(owner, task_id, token, {r.completed_field: True})
 
     def delete(self, owner: User, task_id: str, token: str) -> httpx.Response:
         path = self._path(self.routes.item, owner, task_id)
@@ -111,9 +127,21 @@ class TasksApi:
             return None
         return [item for item in data if isinstance(item, dict)]
 
-    def task_id(self, response: httpx.Response) -> str | None:
+    def item(self, response: httpx.Response) -> dict[str, Any] | None:
+        """The task object of a single-task answer, unwrapped from ``item_key`` if set."""
         data = body_json(response)
-        if not isinstance(data, dict):
+        if isinstance(data, dict) and self.routes.item_key is not None:
+            data = data.get(self.routes.item_key)
+        return data if isinstance(data, dict) else None
+
+    def field(self, response: httpx.Response, name: str) -> Any:
+        """One field of the task in a single-task answer (None when absent or unreadable)."""
+        task = self.item(response)
+        return None if task is None else task.get(name)
+
+    def task_id(self, response: httpx.Response) -> str | None:
+        data = self.item(response)
+        if data is None:
             return None
         for name in (self.routes.id_field, "id", "task_id", "_id"):
             if name in data and data[name] is not None:

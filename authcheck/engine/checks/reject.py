@@ -72,7 +72,7 @@ def check_reject(ctx: Context) -> Outcome:
                     problems.append(f"{name}: {problem}")
             if task_id:
                 after = api.get(owner, task_id, source.valid_token(owner))
-                if after.status_code != 200 or after.json().get(ctx.routes.title_field) != _TITLE:
+                if after.status_code != 200 or api.field(after, ctx.routes.title_field) != _TITLE:
                     problems.append(
                         f"{probe.name}: the task changed or vanished ({after.status_code})"
                     )

@@ -71,8 +71,8 @@ def check_create(ctx: Context) -> Outcome:
     task_id = api.task_id(response)
     if task_id is None:
         return failed(f"the {response.status_code} answer carries no task id")
-    data = response.json()
-    owner = api.owner(data) if isinstance(data, dict) else None
+    data = api.item(response)
+    owner = api.owner(data) if data is not None else None
     if owner is not None and owner != a.id:
         return failed(f"the new task's {ctx.routes.owner_field} is not the token's sub")
     status, ids, _ = _listed(api, a, ta)
@@ -97,13 +97,13 @@ def check_crud(ctx: Context) -> Outcome:
     if updated.status_code != 200:
         return failed(f"update own task: {says(updated)}, expected 200")
     again = api.get(a, task_id, ta)
-    if again.status_code != 200 or again.json().get(r.title_field) != "authcheck renamed":
+    if again.status_code != 200 or api.field(again, r.title_field) != "authcheck renamed":
         return failed("the update did not stick: get shows the old title")
     done = api.complete(a, task_id, ta)
     if done.status_code != 200:
         return failed(f"complete own task: {says(done)}, expected 200")
     again = api.get(a, task_id, ta)
-    if again.status_code != 200 or again.json().get(r.completed_field) is not True:
+    if again.status_code != 200 or api.field(again, r.completed_field) is not True:
         return failed(f"completion did not stick: get shows {r.completed_field} not true")
     deleted = api.delete(a, task_id, ta)
     if deleted.status_code not in (200, 204):
@@ -154,7 +154,7 @@ def check_cross_user(ctx: Context) -> Outcome:
         return _guard(None, exc)
     r = ctx.routes
     before = api.get(a, task_a, ta)
-    done_before = before.json().get(r.completed_field) if before.status_code == 200 else None
+    done_before = api.field(before, r.completed_field) if before.status_code == 200 else None
     problems: list[str] = []
 
     def expect_403(what: str, status: int) -> None:
@@ -183,8 +183,8 @@ def check_cross_user(ctx: Context) -> Outcome:
     after = api.get(a, task_a, ta)
     if (
         after.status_code != 200
-        or after.json().get(r.title_field) != title
-        or after.json().get(r.completed_field) != done_before
+        or api.field(after, r.title_field) != title
+        or api.field(after, r.completed_field) != done_before
     ):
         problems.append(f"A's task changed or vanished (A's get: {after.status_code})")
     listing = api.list_tasks(a, ta)
