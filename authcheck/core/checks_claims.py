@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from authcheck.core import hints
-from authcheck.core.checks import CheckRun
+from authcheck.core.checks import CheckName, CheckRun
 from authcheck.core.findings import finding
 from authcheck.core.jose import DecodedToken
 from authcheck.core.timefmt import duration, expiry, utc
@@ -38,7 +38,7 @@ def check_claims(
     dups = decoded.header_duplicates + decoded.claim_duplicates
     if dups:
         run.fail(
-            "duplicates",
+            CheckName.DUPLICATES,
             finding(
                 "claims.duplicate",
                 f"repeated member name(s): {', '.join(sorted(set(dups)))}",
@@ -46,7 +46,7 @@ def check_claims(
             ),
         )
     else:
-        run.ok("duplicates", "no repeated member names")
+        run.ok(CheckName.DUPLICATES, "no repeated member names")
     bad = [
         f"{name} is {type(claims[name]).__name__}"
         for name in _NUMERIC
@@ -63,7 +63,7 @@ def check_claims(
         bad.append("aud is neither a string nor a list of strings")
     if bad:
         run.fail(
-            "claim-types",
+            CheckName.CLAIM_TYPES,
             finding(
                 "claims.type",
                 "; ".join(bad),
@@ -71,16 +71,16 @@ def check_claims(
             ),
         )
     else:
-        run.ok("claim-types", "exp/nbf/iat numbers, iss/sub strings, aud string or list")
+        run.ok(CheckName.CLAIM_TYPES, "exp/nbf/iat numbers, iss/sub strings, aud string or list")
     _times(run, claims, leeway, now, skew)
     _issuer(run, claims, issuer)
     _audience(run, claims, audience)
     sub = claims.get("sub")
     if isinstance(sub, str) and sub:
-        run.ok("sub", f"sub present ({len(sub)} chars)")
+        run.ok(CheckName.SUB, f"sub present ({len(sub)} chars)")
     else:
         run.fail(
-            "sub",
+            CheckName.SUB,
             finding(
                 "claims.sub-missing",
                 "sub is missing or empty" if sub in (None, "") else "sub is not a string",
@@ -91,11 +91,11 @@ def check_claims(
     missing = [name for name in require if name not in claims]
     if missing:
         run.fail(
-            "required",
+            CheckName.REQUIRED,
             finding("claims.missing", f"required claim(s) missing: {', '.join(missing)}"),
         )
     else:
-        run.ok("required", f"present: {', '.join(require) or '(none required)'}")
+        run.ok(CheckName.REQUIRED, f"present: {', '.join(require) or '(none required)'}")
 
 
 def _skew_note(skew: float | None) -> str:
@@ -111,10 +111,10 @@ def _times(
     exp, nbf = _number(claims.get("exp")), _number(claims.get("nbf"))
     iat = _number(claims.get("iat"))
     if exp is None:
-        run.skip("exp", "no numeric exp")
+        run.skip(CheckName.EXP, "no numeric exp")
     elif exp <= now - leeway:
         run.fail(
-            "exp",
+            CheckName.EXP,
             finding(
                 "claims.expired",
                 f"{expiry(exp, now)} (exp {utc(exp)}, leeway {leeway:g} s)",
@@ -123,12 +123,12 @@ def _times(
             ),
         )
     else:
-        run.ok("exp", expiry(exp, now))
+        run.ok(CheckName.EXP, expiry(exp, now))
     if nbf is None:
-        run.skip("nbf", "no nbf")
+        run.skip(CheckName.NBF, "no nbf")
     elif nbf > now + leeway:
         run.fail(
-            "nbf",
+            CheckName.NBF,
             finding(
                 "claims.not-yet-valid",
                 f"not valid for another {duration(nbf - now)} (nbf {utc(nbf)})",
@@ -136,12 +136,12 @@ def _times(
             ),
         )
     else:
-        run.ok("nbf", f"valid since {utc(nbf)}")
+        run.ok(CheckName.NBF, f"valid since {utc(nbf)}")
     if iat is None:
-        run.skip("iat", "no iat")
+        run.skip(CheckName.IAT, "no iat")
     elif iat > now + leeway:
         run.fail(
-            "iat",
+            CheckName.IAT,
             finding(
                 "claims.iat-future",
                 f"issued {duration(iat - now)} in the future (iat {utc(iat)})",
@@ -150,18 +150,18 @@ def _times(
             ),
         )
     else:
-        run.ok("iat", f"issued {duration(now - iat)} ago")
+        run.ok(CheckName.IAT, f"issued {duration(now - iat)} ago")
 
 
 def _issuer(run: CheckRun, claims: dict[str, Any], issuer: str | None) -> None:
     iss = claims.get("iss")
     if issuer is None:
-        run.skip("iss", f"no expected issuer given (token iss {iss!r})")
+        run.skip(CheckName.ISS, f"no expected issuer given (token iss {iss!r})")
     elif iss == issuer:
-        run.ok("iss", f"iss {iss!r}")
+        run.ok(CheckName.ISS, f"iss {iss!r}")
     else:
         run.fail(
-            "iss",
+            CheckName.ISS,
             finding(
                 "claims.iss-mismatch",
                 f"iss {iss!r} is not the expected {issuer!r}",
@@ -174,10 +174,10 @@ def _audience(run: CheckRun, claims: dict[str, Any], audience: str | Sequence[st
     aud = claims.get("aud")
     if audience is None:
         if aud is None:
-            run.skip("aud", "no expected audience and no aud")
+            run.skip(CheckName.AUD, "no expected audience and no aud")
         else:
             run.fail(
-                "aud",
+                CheckName.AUD,
                 finding(
                     "claims.aud-mismatch",
                     f"the token has aud {aud!r} but no expected audience was given",
@@ -188,10 +188,10 @@ def _audience(run: CheckRun, claims: dict[str, Any], audience: str | Sequence[st
     expected = [audience] if isinstance(audience, str) else list(audience)
     got = aud if isinstance(aud, list) else [aud]
     if any(a in expected for a in got if isinstance(a, str)):
-        run.ok("aud", f"aud {aud!r} contains {expected[0]!r}")
+        run.ok(CheckName.AUD, f"aud {aud!r} contains {expected[0]!r}")
         return
     run.fail(
-        "aud",
+        CheckName.AUD,
         finding(
             "claims.aud-mismatch",
             f"aud {aud!r} does not contain {expected[0]!r}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from authcheck.core.checks import CheckRun, Status
+from authcheck.core.checks import CheckName, CheckRun, Status
 from authcheck.core.findings import Finding, Severity, finding
 from authcheck.core.jose import DecodedToken
 from authcheck.core.jwks import JwkInfo, JwksError, KeyProblem, KeySet, check_binding
@@ -21,16 +21,16 @@ def check_key_set(
         try:
             result = fetcher.get()
         except JwksError as exc:
-            run.fail("jwks", exc.finding)
+            run.fail(CheckName.JWKS, exc.finding)
             return None, exc.finding, None
         key_set = result.key_set
         skew = result.http.clock_skew if result.http else None
     assert key_set is not None
     blocking = key_set.blocking
     if blocking:
-        run.fail("jwks", blocking[0], "; ".join(f.message for f in blocking))
+        run.fail(CheckName.JWKS, blocking[0], "; ".join(f.message for f in blocking))
     else:
-        run.ok("jwks", f"{len(key_set.keys)} key(s): {', '.join(map(str, key_set.kids))}")
+        run.ok(CheckName.JWKS, f"{len(key_set.keys)} key(s): {', '.join(map(str, key_set.kids))}")
     return key_set, None, skew
 
 
@@ -39,12 +39,12 @@ def check_kid(
 ) -> tuple[JwkInfo | None, KeySet | None]:
     """The key for ``kid`` and the key set it belongs to (a refetch may bring a newer set)."""
     if keys is None:
-        run.skip("kid", "no key set")
+        run.skip(CheckName.KID, "no key set")
         return None, None
     if kid is None:
         if len(keys.keys) == 1:
             run.add(
-                "kid",
+                CheckName.KID,
                 Status.WARN,
                 "no kid; the key set has one key, which is used",
                 finding(
@@ -55,7 +55,7 @@ def check_kid(
             )
             return keys.keys[0], keys
         run.fail(
-            "kid",
+            CheckName.KID,
             finding(
                 "header.kid-missing",
                 f"the header has no kid and the key set has {len(keys.keys)} keys",
@@ -64,7 +64,7 @@ def check_kid(
         )
         return None, keys
     if not isinstance(kid, str):
-        run.fail("kid", finding("header.kid-unknown", f"kid is a {type(kid).__name__}"))
+        run.fail(CheckName.KID, finding("header.kid-unknown", f"kid is a {type(kid).__name__}"))
         return None, keys
     matches = keys.by_kid(kid)
     if not matches and fetcher is not None:
@@ -79,7 +79,7 @@ def check_kid(
     if not matches:
         known = ", ".join(repr(k) for k in keys.kids) or "none"
         run.fail(
-            "kid",
+            CheckName.KID,
             finding(
                 "header.kid-unknown",
                 f"no key with kid {kid!r} (the key set has {known})",
@@ -89,38 +89,40 @@ def check_kid(
         )
         return None, keys
     if len(matches) > 1:
-        run.fail("kid", finding("jwks.duplicate-kid", f"{len(matches)} keys have kid {kid!r}"))
+        run.fail(
+            CheckName.KID, finding("jwks.duplicate-kid", f"{len(matches)} keys have kid {kid!r}")
+        )
         return None, keys
-    run.ok("kid", f"kid {kid!r} found")
+    run.ok(CheckName.KID, f"kid {kid!r} found")
     return matches[0], keys
 
 
 def check_key(run: CheckRun, keys: KeySet | None, info: JwkInfo | None, alg: str | None) -> Any:
     if info is None or keys is None:
-        run.skip("key", "no key selected")
-        run.skip("key-alg", "no key selected")
+        run.skip(CheckName.KEY, "no key selected")
+        run.skip(CheckName.KEY_ALG, "no key selected")
         return None
     errors = [f for f in info.findings if f.severity is Severity.ERROR]
     if errors:
-        run.fail("key", errors[0], "; ".join(f.message for f in errors))
+        run.fail(CheckName.KEY, errors[0], "; ".join(f.message for f in errors))
         run.pre.extend(errors[1:])
-        run.skip("key-alg", "the key is unusable")
+        run.skip(CheckName.KEY_ALG, "the key is unusable")
         return None
     size = f", {info.size_bits} bits" if info.size_bits else ""
-    run.ok("key", f"{info.kty} {info.crv or ''}{size}".replace("  ", " ").strip())
+    run.ok(CheckName.KEY, f"{info.kty} {info.crv or ''}{size}".replace("  ", " ").strip())
     if alg is None:
-        run.skip("key-alg", "no acceptable alg")
+        run.skip(CheckName.KEY_ALG, "no acceptable alg")
         return None
     mismatch = check_binding(info, alg)
     if mismatch is not None:
-        run.fail("key-alg", mismatch)
+        run.fail(CheckName.KEY_ALG, mismatch)
         return None
     try:
         prepared = keys.prepared_key(info, alg)
     except KeyProblem as exc:
-        run.fail("key-alg", exc.finding)
+        run.fail(CheckName.KEY_ALG, exc.finding)
         return None
-    run.ok("key-alg", f"{alg} fits {info.kty}{' ' + info.crv if info.crv else ''}")
+    run.ok(CheckName.KEY_ALG, f"{alg} fits {info.kty}{' ' + info.crv if info.crv else ''}")
     return prepared
 
 
@@ -128,16 +130,17 @@ def check_signature(
     run: CheckRun, decoded: DecodedToken, alg: str | None, prepared: Any, info: JwkInfo | None
 ) -> None:
     if prepared is None or alg is None:
-        run.skip("signature", "no usable key for an allowed alg")
+        run.skip(CheckName.SIGNATURE, "no usable key for an allowed alg")
         return
     if signature_ok(prepared, decoded.signing_input, decoded.signature):
         label = info.label if info else "the key"
         run.ok(
-            "signature", f"{alg} signature ({decoded.signature_len} bytes) verifies with {label}"
+            CheckName.SIGNATURE,
+            f"{alg} signature ({decoded.signature_len} bytes) verifies with {label}",
         )
         return
     run.fail(
-        "signature",
+        CheckName.SIGNATURE,
         finding(
             "signature.invalid",
             f"the {alg} signature ({decoded.signature_len} bytes) does not verify",

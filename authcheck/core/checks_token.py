@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from authcheck.core.checks import CheckRun, Status
+from authcheck.core.checks import CheckName, CheckRun, Status
 from authcheck.core.classify import TokenKind, classify
 from authcheck.core.findings import Finding, Severity, finding
 from authcheck.core.jose import DecodedToken, DecodeError, decode_unverified
@@ -32,7 +32,7 @@ WRAPPER_CODES = frozenset(
 def check_format(run: CheckRun, token: str, max_bytes: int, jws_only: bool) -> DecodedToken | None:
     """Exactly one ``format`` check: the compact JWS as it arrives, junk around it included."""
     if not isinstance(token, str):
-        run.fail("format", finding("token.not-jwt", f"the token is {type(token).__name__}"))
+        run.fail(CheckName.FORMAT, finding("token.not-jwt", f"the token is {type(token).__name__}"))
         return None
     text = token
     wrapped: list[Finding] = []
@@ -44,7 +44,7 @@ def check_format(run: CheckRun, token: str, max_bytes: int, jws_only: bool) -> D
                 (f for f in shape.findings if f.severity is Severity.ERROR), shape.findings[-1]
             )
             run.pre.extend(f for f in shape.findings if f is not main)
-            run.fail("format", main)
+            run.fail(CheckName.FORMAT, main)
             return None
         # A backend receives the value exactly as sent: junk around a JWT is an error here.
         wrapped = [
@@ -59,23 +59,23 @@ def check_format(run: CheckRun, token: str, max_bytes: int, jws_only: bool) -> D
         )
     except DecodeError as exc:
         run.pre.extend(wrapped)
-        run.fail("format", exc.finding)
+        run.fail(CheckName.FORMAT, exc.finding)
         return None
     if decoded.claims is None and not jws_only:
         problem = decoded.payload_problem or "the payload is not a JSON object"
         run.pre.extend(wrapped)
-        run.fail("format", finding("token.malformed", f"{problem}: not a JWT claim set"))
+        run.fail(CheckName.FORMAT, finding("token.malformed", f"{problem}: not a JWT claim set"))
     elif wrapped:
         run.pre.extend(wrapped[1:])
         codes = ", ".join(f.code for f in wrapped)
         run.fail(
-            "format",
+            CheckName.FORMAT,
             wrapped[0],
             f"the token arrives wrapped ({codes}): a backend receiving this exact value "
             "answers 401",
         )
     else:
-        run.ok("format", f"compact JWS, {len(text)} bytes, 3 parts")
+        run.ok(CheckName.FORMAT, f"compact JWS, {len(text)} bytes, 3 parts")
     return decoded
 
 
@@ -108,17 +108,19 @@ def check_header_and_alg(
         problems.append(finding("header.crit", "cty JWT: a nested JWT is not accepted"))
     typ = header.get("typ")
     if problems:
-        run.fail("header", problems[0], "; ".join(p.message for p in problems))
+        run.fail(CheckName.HEADER, problems[0], "; ".join(p.message for p in problems))
         run.pre.extend(problems[1:])
     elif typ is not None and typ not in _TYPS:
         run.add(
-            "header",
+            CheckName.HEADER,
             Status.WARN,
             f"typ {typ!r}",
             finding("header.typ", f"typ {typ!r} is unusual for an access token"),
         )
     else:
-        run.ok("header", "typ absent (as Better Auth sends)" if typ is None else f"typ {typ}")
+        run.ok(
+            CheckName.HEADER, "typ absent (as Better Auth sends)" if typ is None else f"typ {typ}"
+        )
     claims = decoded.claims or {}
     if isinstance(claims.get("session"), dict) and "user" in claims and "sub" not in claims:
         run.pre.append(
@@ -135,11 +137,11 @@ def check_header_and_alg(
 def _algorithm(run: CheckRun, alg: Any, allowed: Sequence[str]) -> str | None:
     if not isinstance(alg, str):
         what = "missing" if alg is None else f"a {type(alg).__name__}"
-        run.fail("algorithm", finding("header.alg-not-allowed", f"alg is {what}"))
+        run.fail(CheckName.ALGORITHM, finding("header.alg-not-allowed", f"alg is {what}"))
         return None
     if alg.strip().lower() == "none":
         run.fail(
-            "algorithm",
+            CheckName.ALGORITHM,
             finding(
                 "header.alg-none",
                 f"alg {alg!r}: the token is unsigned",
@@ -149,11 +151,11 @@ def _algorithm(run: CheckRun, alg: Any, allowed: Sequence[str]) -> str | None:
         return None
     if alg not in _permitted(tuple(allowed)) or alg not in ALG_KEY:
         run.fail(
-            "algorithm",
+            CheckName.ALGORITHM,
             finding("header.alg-not-allowed", _alg_message(alg, allowed), _alg_hint(alg)),
         )
         return None
-    run.ok("algorithm", f"{alg} is in the allow-list")
+    run.ok(CheckName.ALGORITHM, f"{alg} is in the allow-list")
     return alg
 
 

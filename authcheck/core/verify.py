@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from authcheck.core.checks import CheckResult, CheckRun, Status
+from authcheck.core.checks import (
+    CLAIM_CHECKS,
+    HEADER_CHECKS,
+    KEY_CHECKS,
+    CheckName,
+    CheckResult,
+    CheckRun,
+    Status,
+)
 from authcheck.core.checks_claims import check_claims
 from authcheck.core.checks_key import (
     check_key,
@@ -34,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_CHECKS",
+    "CheckName",
     "DEFAULT_ALGORITHMS",
     "DEFAULT_REQUIRE",
     "CheckResult",
@@ -60,8 +69,10 @@ class VerifyResult:
     clock_skew: float | None = None  # JWKS server Date minus our clock, seconds
     signature_len: int | None = None
 
-    def check(self, name: str) -> CheckResult:
-        return next(c for c in self.checks if c.name == name)
+    def check(self, name: CheckName | str) -> CheckResult:
+        """The result of one check (every check is always reported, passed or skipped)."""
+        wanted = CheckName(name)
+        return next(c for c in self.checks if c.name is wanted)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -118,25 +129,7 @@ class VerifyPolicy:
         )
 
 
-ALL_CHECKS = (
-    "format",
-    "header",
-    "algorithm",
-    "jwks",
-    "kid",
-    "key",
-    "key-alg",
-    "signature",
-    "duplicates",
-    "claim-types",
-    "exp",
-    "nbf",
-    "iat",
-    "iss",
-    "aud",
-    "sub",
-    "required",
-)
+ALL_CHECKS: tuple[CheckName, ...] = tuple(CheckName)
 
 
 def verify(
@@ -164,10 +157,10 @@ def verify(
     when = time.time() if now is None else now
     decoded = check_format(run, token, max_token_bytes, jws_only)
     if decoded is None:
-        for name in ALL_CHECKS[1:3]:
+        for name in HEADER_CHECKS:
             run.skip(name, "the token could not be decoded")
         _, jwks_error, skew = check_key_set(run, key_set, fetcher)  # still report the key set
-        for name in ALL_CHECKS[4:]:
+        for name in KEY_CHECKS + CLAIM_CHECKS:
             run.skip(name, "the token could not be decoded")
         return _result(run, None, None, jwks_error, skew)
     alg = check_header_and_alg(run, decoded, algorithms)
@@ -177,7 +170,7 @@ def verify(
     check_signature(run, decoded, alg, prepared, info)
     claims = decoded.claims
     if jws_only or claims is None:
-        for name in ALL_CHECKS[8:]:
+        for name in CLAIM_CHECKS:
             run.skip(name, "JWS-level check only" if jws_only else "the payload is not claims")
     else:
         check_claims(run, decoded, claims, issuer, audience, leeway, require, when, skew)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
+from authcheck.core.checks import Status
 from authcheck.core.classify import Classification, TokenKind
 from authcheck.core.findings import Finding, Severity
 from authcheck.core.redact import redact_token
@@ -38,7 +39,12 @@ _KIND_TEXT = {
     TokenKind.EMPTY: "empty input",
 }
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_STATUS_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skip": "dim"}
+_STATUS_STYLE = {
+    Status.PASS: "green",
+    Status.FAIL: "bold red",
+    Status.WARN: "yellow",
+    Status.SKIP: "dim",
+}
 
 
 def _json_block(console: Console, title: str, value: Any) -> None:
@@ -179,9 +185,9 @@ def render_verify(
     table.add_column("status")
     table.add_column("evidence", overflow="fold")
     for check in result.checks:
-        style = _STATUS_STYLE[check.status.value]
+        style = _STATUS_STYLE[check.status]
         table.add_row(
-            check.name, f"[{style}]{check.status.value}[/{style}]", escape(check.evidence)
+            check.name.value, f"[{style}]{check.status.value}[/{style}]", escape(check.evidence)
         )
     console.print(table)
     render_findings(console, result.findings)
@@ -190,7 +196,7 @@ def render_verify(
     elif result.jwks_error is not None:
         console.print("[bold red]JWKS UNUSABLE[/bold red]: the key set could not be used")
     else:
-        failed = [c.name for c in result.checks if c.status.value == "fail"]
+        failed = [c.name.value for c in result.checks if c.status is Status.FAIL]
         console.print(f"[bold red]INVALID[/bold red]: failed {', '.join(failed)}", highlight=False)
 
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from authcheck.core.fetch import JwksFetcher
+from authcheck.core.jwks import parse_key_set
 from authcheck.core.verify import ALL_CHECKS, VerifyPolicy, verify
 from tests.core.keys import BASE, claims, key, key_set, mint, sign_raw
 
@@ -180,3 +181,13 @@ def test_wrapped_unsigned_token_is_not_called_junk_for_its_alg() -> None:
     assert result.check("format").status == "pass"
     assert "header.alg-none" in result.codes
     assert h
+
+
+def test_check_names_are_an_enum_and_every_stage_group_is_in_order() -> None:
+    from authcheck.core.checks import CLAIM_CHECKS, HEADER_CHECKS, KEY_CHECKS, CheckName
+
+    staged = (CheckName.FORMAT, *HEADER_CHECKS, CheckName.JWKS, *KEY_CHECKS, *CLAIM_CHECKS)
+    assert staged == tuple(CheckName) == ALL_CHECKS
+    result = verify("not-a-token", key_set=parse_key_set({"keys": []}))
+    assert all(isinstance(c.name, CheckName) for c in result.checks)
+    assert result.check(CheckName.EXP) is result.check("exp")
