@@ -39,6 +39,9 @@ E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 CATALOGUE: dict[str, tuple[Severity, str]] = {
     # the command could not use its input (usage errors; exit 2)
     "input.invalid": (E, "The input could not be used (empty token, missing file, bad option)."),
+    # the Authorization header a request carried (capture, browser scenarios, doctor)
+    "authorization.missing": (E, "The request has no Authorization header."),
+    "authorization.scheme": (E, "The Authorization header is not 'Bearer <credential>'."),
     # what the pasted input is
     "token.not-jwt": (E, "The input is not a JWT (nor a recognised Better Auth credential)."),
     "token.session-id": (E, "A Better Auth session id (32 characters, no dots), not a JWT."),

@@ -2,7 +2,8 @@
 
 Turns a `CaptureResult` into a `CaptureReport` with one verdict: the page sends a valid JWT, or
 the session token, or nothing, or a JWT that does not verify against the frontend's own JWKS.
-Verification reuses `authcheck.core` (classify, VerifyPolicy); nothing here prints.
+Each value is judged by `authcheck.core.credential` (the engine's browser scenarios ask the
+same function); nothing here prints.
 """
 
 from __future__ import annotations
@@ -11,22 +12,26 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from authcheck.core.classify import TokenKind, classify
+from authcheck.core.classify import TokenKind
+from authcheck.core.credential import (
+    CredentialCheck,
+    CredentialVerdict,
+    check_authorization,
+    check_credential,
+)
 from authcheck.core.fetch import JwksFetcher
 from authcheck.core.redact import redact_authorization
 from authcheck.core.verify import VerifyPolicy, VerifyResult
 from authcheck.engine.browser import CapturedRequest, CaptureResult
 
 SCHEMA_VERSION = 1
-_SESSION_KINDS = (TokenKind.SESSION_ID, TokenKind.SIGNED_SESSION_COOKIE)
-_TAKE_JWT = (
-    "send the JWT from authClient.token() (Better Auth's jwtClient plugin) as "
-    "'Authorization: Bearer <JWT>'"
-)
 
 
 class Verdict(StrEnum):
-    """Worst first: the report's verdict is the worst seen over every request."""
+    """Worst first: the report's verdict is the worst seen over every request.
+
+    The run-level verdicts, then every `CredentialVerdict` under the same value.
+    """
 
     CAPTURE_FAILED = "capture-failed"
     NO_REQUESTS = "no-requests"
@@ -39,6 +44,8 @@ class Verdict(StrEnum):
 
 
 _ORDER = list(Verdict)
+# A credential's verdict (core decides it) as one of the run's verdicts.
+_VERDICTS = {verdict: Verdict(verdict.value) for verdict in CredentialVerdict}
 
 
 @dataclass(frozen=True)
@@ -99,75 +106,35 @@ class CaptureReport:
 
 
 class _Inspector:
+    """Asks `authcheck.core.credential` about each value once (the page repeats its header)."""
+
     def __init__(self, policy: VerifyPolicy, fetcher: JwksFetcher) -> None:
         self.policy = policy
         self.fetcher = fetcher
-        self._cache: dict[str, VerifyResult] = {}
-
-    def verify(self, token: str) -> VerifyResult:
-        if token not in self._cache:
-            self._cache[token] = self.policy.verify(token, fetcher=self.fetcher)
-        return self._cache[token]
+        self._headers: dict[str | None, CredentialCheck] = {}
+        self._tokens: dict[str, CredentialCheck] = {}
 
     def credential(self, request: CapturedRequest) -> SentCredential:
         header = request.authorization
-        if not header or not header.strip():
-            return SentCredential(
-                request, Verdict.MISSING_HEADER, None, "no Authorization header", advice=_TAKE_JWT
-            )
-        scheme, _, value = header.strip().partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            shown = redact_authorization(header)
-            return SentCredential(
-                request,
-                Verdict.WRONG_SCHEME,
-                None,
-                f"Authorization is {shown!r}, not 'Bearer <JWT>'",
-                advice=_TAKE_JWT,
-            )
-        return self.token(request, value.strip())
+        if header not in self._headers:
+            self._headers[header] = check_authorization(header, self.policy, fetcher=self.fetcher)
+        return _sent(request, self._headers[header])
 
     def token(self, request: CapturedRequest, value: str) -> SentCredential:
-        found = classify(value)
-        if found.kind in _SESSION_KINDS:
-            what = "session id" if found.kind is TokenKind.SESSION_ID else "signed session cookie"
-            return SentCredential(
-                request,
-                Verdict.SESSION_TOKEN,
-                found.kind,
-                f"the Better Auth {what}, not a JWT",
-                advice=_TAKE_JWT,
-            )
-        if found.kind is not TokenKind.JWS or found.token is None:
-            return SentCredential(
-                request,
-                Verdict.NOT_JWT,
-                found.kind,
-                f"not a JWT ({found.kind.value})",
-                advice=_TAKE_JWT,
-            )
-        result = self.verify(found.token)
-        header = result.header or {}
-        described = f"JWT ({header.get('alg')}, kid {str(header.get('kid'))[:8]}…)"
-        if result.valid:
-            sub = (result.claims or {}).get("sub")
-            return SentCredential(
-                request,
-                Verdict.JWT_VALID,
-                found.kind,
-                f"{described} valid for sub {sub}",
-                result,
-            )
-        first = result.findings[0] if result.findings else None
-        why = f"{first.code}: {first.message}" if first else "does not verify"
-        return SentCredential(
-            request,
-            Verdict.JWT_INVALID,
-            found.kind,
-            f"{described} invalid — {why}",
-            result,
-            advice=first.hint if first else None,
-        )
+        if value not in self._tokens:
+            self._tokens[value] = check_credential(value, self.policy, fetcher=self.fetcher)
+        return _sent(request, self._tokens[value])
+
+
+def _sent(request: CapturedRequest, check: CredentialCheck) -> SentCredential:
+    return SentCredential(
+        request,
+        _VERDICTS[check.verdict],
+        check.kind,
+        check.summary,
+        check.verification,
+        check.advice,
+    )
 
 
 def inspect_capture(

@@ -180,7 +180,7 @@ def test_browser_jwt_header_passes_and_its_token_is_checked(
         pick(catalogue, "us2.token-format")
     )
     assert report.results[0].status is Status.FAILED
-    assert "not in the JWKS" in report.results[0].reason
+    assert "header.kid-unknown" in report.results[0].reason  # core.credential's verdict
 
 
 def test_no_full_token_in_results(
