@@ -1,13 +1,16 @@
 // Real Better Auth on a plain node:http server: /api/auth/* goes to toNodeHandler(auth) untouched
 // (no body parsing before it), the built dashboard is served from dist/, and with
-// AUTHCHECK_CONTROL=1 the control API of docs/control-api.md lives under /__authcheck/.
+// AUTHCHECK_CONTROL=1 the control API of docs/control-api.md is the @authcheck/better-auth plugin
+// under /api/auth/__authcheck/ (also reachable at /__authcheck/, its address before the plugin).
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { trustSocketAddress } from "@authcheck/better-auth";
 import { toNodeHandler } from "better-auth/node";
 import { createAuth, readSettings } from "./src/auth.mjs";
-import { CONTROL_PREFIX, createControl, send } from "./src/control.mjs";
+
+const CONTROL_PREFIX = "/__authcheck/";
 
 const DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), "dist");
 const STATIC = {
@@ -30,21 +33,27 @@ try {
   stop(error.message);
 }
 
-let auth, jwtOptions;
+let auth;
 try {
-  ({ auth, jwtOptions } = await createAuth(settings));
+  ({ auth } = await createAuth(settings));
 } catch (error) {
   // With DATABASE_URL set, this is where an unreachable or refusing database shows up.
   const what = settings.databaseURL ? "DATABASE_URL: cannot use the database" : "cannot start Better Auth";
   stop(`${what}: ${error?.message || error?.code || error}`);
 }
-const authHandler = toNodeHandler(auth);
-const control = createControl({ auth, jwtOptions, settings });
+// No proxy in front of this server: the socket's address is the client's (the plugin's guard).
+const authHandler = trustSocketAddress(toNodeHandler(auth));
 const dashboardConfig = {
   basePath: settings.basePath,
   backendURL: settings.backendURL.replace(/\/+$/, ""),
   dashboardBug: settings.dashboardBug,
 };
+
+function send(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
 
 async function serveStatic(res, pathname) {
   if (pathname === "/config.json") return send(res, 200, dashboardConfig);
@@ -63,11 +72,11 @@ async function serveStatic(res, pathname) {
 const server = http.createServer((req, res) => {
   const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
   const work = (async () => {
-    if (pathname === control.jwksPath && control.beforeJwks(res)) return;
     if (pathname.startsWith(settings.basePath + "/")) return authHandler(req, res);
     if (pathname.startsWith(CONTROL_PREFIX)) {
-      if (settings.control) return control.handle(req, res, pathname);
-      return send(res, 404, { error: "control API disabled (set AUTHCHECK_CONTROL=1)" });
+      if (!settings.control) return send(res, 404, { error: "control API disabled (set AUTHCHECK_CONTROL=1)" });
+      req.url = settings.basePath + req.url; // the plugin's own address
+      return authHandler(req, res);
     }
     if (req.method === "GET" || req.method === "HEAD") return serveStatic(res, pathname);
     return send(res, 405, { error: "method not allowed" });

@@ -1,9 +1,11 @@
-// Better Auth configured from the environment: email and password, jwt(), bearer().
+// Better Auth configured from the environment: email and password, jwt(), bearer(), and with
+// AUTHCHECK_CONTROL=1 the authcheck control API plugin (packages/better-auth).
 // Memory adapter by default; PostgreSQL (via pg, with Better Auth's own migrations) when
 // DATABASE_URL is set. Everything the Python side needs to know is in `settings`.
 import { betterAuth } from "better-auth";
 import { memoryAdapter } from "better-auth/adapters/memory";
 import { bearer, jwt } from "better-auth/plugins";
+import { authcheckControl } from "@authcheck/better-auth";
 
 const CURVES = { EdDSA: { crv: "Ed25519" }, ES256: { crv: "P-256" }, RS256: {}, PS256: {} };
 const UNITS = { s: 1, sec: 1, secs: 1, m: 60, min: 60, mins: 60, h: 3600, hr: 3600, d: 86400 };
@@ -82,7 +84,13 @@ export async function createAuth(settings) {
     secret: settings.secret,
     database: await database(settings),
     emailAndPassword: { enabled: true },
-    plugins: [jwt(jwtOptions), bearer()],
+    plugins: [
+      jwt(jwtOptions),
+      bearer(),
+      // This test frontend runs with NODE_ENV=production on purpose (Better Auth's production
+      // behaviour is what is under test) and listens on loopback: the loud option is deliberate.
+      authcheckControl({ enabled: settings.control, dangerouslyAllowInProduction: settings.control }),
+    ],
     rateLimit: { enabled: settings.rateLimit },
     trustedOrigins: settings.trustedOrigins,
     telemetry: { enabled: false },

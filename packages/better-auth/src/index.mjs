@@ -1,0 +1,215 @@
+// authcheckControl(): the authcheck control API (docs/control-api.md in the authcheck repository)
+// as a Better Auth server plugin. It mints with the jwt() plugin's own keys (signJWT where it can,
+// the same private key by hand for the attack tokens), rotates through the jwks table, switches
+// the app's real JWKS endpoint to 503 and counts JWKS fetches and other auth requests.
+// A development and CI tool: off unless enabled, refuses NODE_ENV=production unless forced,
+// loopback clients only, never logs a token.
+import crypto from "node:crypto";
+import { createAuthEndpoint } from "better-auth/api";
+import { resolveSigningKey, signJWT } from "better-auth/plugins/jwt";
+import { BadRequest, checkMint, checkOutage, defaultHeader, forgeToken, foreignKeyPair, signJwtCanDo } from "./forge.mjs";
+import { refusal } from "./guard.mjs";
+
+export { isLoopback, trustSocketAddress } from "./guard.mjs";
+
+export const PLUGIN_ID = "authcheck-control";
+export const PREFIX = "/__authcheck";
+const NAME = "@authcheck/better-auth";
+
+/** Should the plugin be on? Throws when it is asked to run in production without the loud option. */
+export function resolveEnabled(options = {}, env = process.env) {
+  const enabled = options.enabled ?? env.AUTHCHECK_CONTROL === "1";
+  if (!enabled) return false;
+  if (env.NODE_ENV === "production") {
+    if (options.dangerouslyAllowInProduction !== true) {
+      throw new Error(
+        `${NAME}: refusing to enable the authcheck control API with NODE_ENV=production: it mints tokens ` +
+          "with your real keys and can take your JWKS down. It is a development and CI tool; to run it " +
+          "anyway (a loopback-only CI box), pass authcheckControl({ dangerouslyAllowInProduction: true }).",
+      );
+    }
+    console.warn(`${NAME}: WARNING: the authcheck control API is ON with NODE_ENV=production (dangerouslyAllowInProduction). Never expose this server.`);
+  }
+  return true;
+}
+
+const json = (status, body) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
+
+/** A body that is not JSON gets the control API's 400, not the router's own error shape. */
+async function unparsable(request) {
+  if (request.method !== "POST") return false;
+  const text = (await request.clone().text()).trim();
+  if (text === "") return false;
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function basePathOf(context) {
+  const configured = context.options.basePath ?? "/api/auth";
+  return configured === "/" ? "" : configured.replace(/\/+$/, "");
+}
+
+function jwtPluginOf(context) {
+  const plugin = (context.options.plugins ?? []).find((p) => p.id === "jwt");
+  if (!plugin) throw new Error(`${NAME}: add the jwt() plugin before authcheckControl(): the control API signs with its keys`);
+  return plugin;
+}
+
+/** The authcheck control API as a Better Auth plugin: `plugins: [jwt(), authcheckControl()]`. */
+export function authcheckControl(options = {}) {
+  if (!resolveEnabled(options)) return { id: PLUGIN_ID };
+  const state = { outage: false, jwksFetches: 0, foreignFetches: 0, otherRequests: 0 };
+  const foreignByAlg = new Map();
+  const foreignFor = (alg) => {
+    if (!foreignByAlg.has(alg)) foreignByAlg.set(alg, foreignKeyPair(alg));
+    return foreignByAlg.get(alg);
+  };
+  const counters = () => ({
+    jwks_fetches: state.jwksFetches,
+    foreign_jwks_fetches: state.foreignFetches,
+    other_requests: state.otherRequests,
+  });
+
+  const jwtOptionsOf = (ctx) => jwtPluginOf(ctx.context).options ?? {};
+  const jwksPathOf = (context) => jwtPluginOf(context).options?.jwks?.jwksPath ?? "/jwks";
+
+  async function currentKey(ctx) {
+    const resolved = await resolveSigningKey(ctx, jwtOptionsOf(ctx));
+    if (!resolved) throw new Error("jwt.sign delegates signing elsewhere: the control API needs the jwt plugin's own keys");
+    const privateKey = crypto.KeyObject.from(resolved.privateKey);
+    return { alg: resolved.alg, kid: resolved.kid, privateKey, publicKey: crypto.createPublicKey(privateKey) };
+  }
+
+  /** The key set the app's JWKS endpoint serves, asked from that endpoint itself. */
+  async function servedKeys(ctx) {
+    const { getJwks } = jwtPluginOf(ctx.context).endpoints;
+    const result = await getJwks({ ...ctx, method: "GET", body: undefined, query: undefined, asResponse: false, returnHeaders: false });
+    return (result?.response ?? result).keys;
+  }
+
+  /** iss, aud and lifetime as Better Auth's signJWT fills them in: sign a probe and read it. */
+  async function defaults(ctx) {
+    const iat = Math.floor(Date.now() / 1000);
+    const probe = await signJWT(ctx, { options: jwtOptionsOf(ctx), payload: { iat } });
+    const claims = JSON.parse(Buffer.from(probe.split(".")[1], "base64url").toString());
+    return { issuer: claims.iss, audience: claims.aud, lifetime: claims.exp - iat };
+  }
+
+  async function info(ctx) {
+    const key = await currentKey(ctx);
+    const facts = await defaults(ctx);
+    const base = ctx.context.baseURL.replace(/\/+$/, "");
+    return {
+      kind: "better-auth",
+      issuer: facts.issuer,
+      audience: facts.audience,
+      jwks_url: base + jwksPathOf(ctx.context),
+      alg: key.alg,
+      kid: key.kid,
+      kids: (await servedKeys(ctx)).map((k) => k.kid),
+      foreign_jwks_url: `${base}${PREFIX}/foreign/jwks`,
+      token_lifetime: facts.lifetime,
+      plugin: PLUGIN_ID,
+    };
+  }
+
+  async function mint(ctx, body) {
+    const req = checkMint(body);
+    const key = await currentKey(ctx);
+    const facts = await defaults(ctx);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iat: now, exp: now + facts.lifetime, iss: facts.issuer, aud: facts.audience, ...req.claims };
+    for (const name of req.omit) delete claims[name];
+    const foreign = foreignFor(key.alg);
+    const header = defaultHeader(req, key, foreign);
+    if (req.embed === "jwk") header.jwk = foreign.jwk;
+    if (req.embed === "jku") header.jku = `${ctx.context.baseURL.replace(/\/+$/, "")}${PREFIX}/foreign/jwks`;
+    Object.assign(header, req.header);
+
+    if (signJwtCanDo(req, claims, header, key)) {
+      const token = await signJWT(ctx, { options: jwtOptionsOf(ctx), payload: claims });
+      const payload = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+      return { token, kid: key.kid, claims: payload };
+    }
+    const servedJwk = req.signer === "hs256-public" ? (await servedKeys(ctx)).find((k) => k.kid === key.kid) : null;
+    const token = forgeToken(req, header, req.rawPayload ?? JSON.stringify(claims), { key, foreign, servedJwk });
+    return { token, kid: typeof header.kid === "string" ? header.kid : null, claims };
+  }
+
+  async function rotate(ctx) {
+    const { kid } = await currentKey(ctx);
+    await ctx.context.adapter.update({
+      model: "jwks",
+      where: [{ field: "id", value: kid }],
+      update: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const next = await currentKey(ctx); // Better Auth creates the new key on the next signing
+    return { kid: next.kid, kids: (await servedKeys(ctx)).map((k) => k.kid) };
+  }
+
+  /** One control endpoint: JSON in, JSON out, 400 with the reason for a bad request. */
+  const endpoint = (path, method, handler) =>
+    createAuthEndpoint(`${PREFIX}${path}`, { method, metadata: { isAction: false } }, async (ctx) => {
+      try {
+        return json(200, await handler(ctx, ctx.body ?? {}));
+      } catch (error) {
+        if (error instanceof BadRequest) return json(400, { error: error.message });
+        console.error(`${NAME}: ${method} ${PREFIX}${path}: ${error?.message ?? error}`);
+        return json(500, { error: String(error?.message ?? error) });
+      }
+    });
+
+  return {
+    id: PLUGIN_ID,
+    init(context) {
+      jwtPluginOf(context); // fail at start-up, not on the first call
+    },
+    endpoints: {
+      authcheckInfo: endpoint("/info", "GET", (ctx) => info(ctx)),
+      authcheckMint: endpoint("/mint", "POST", (ctx, body) => mint(ctx, body)),
+      authcheckRotate: endpoint("/rotate", "POST", (ctx) => rotate(ctx)),
+      authcheckOutage: endpoint("/outage", "POST", (_ctx, body) => {
+        state.outage = checkOutage(body);
+        return { outage: state.outage };
+      }),
+      authcheckCounters: endpoint("/counters", "GET", () => counters()),
+      authcheckCountersReset: endpoint("/counters/reset", "POST", () => {
+        Object.assign(state, { jwksFetches: 0, foreignFetches: 0, otherRequests: 0 });
+        return counters();
+      }),
+      authcheckForeignJwks: endpoint("/foreign/jwks", "GET", async (ctx) => {
+        state.foreignFetches += 1;
+        return { keys: [foreignFor((await currentKey(ctx)).alg).jwk] };
+      }),
+    },
+    /** Every request to the auth handler: guard the control API, count and switch the JWKS. */
+    async onRequest(request, context) {
+      const path = new URL(request.url).pathname;
+      const base = basePathOf(context);
+      if (path.startsWith(`${base}${PREFIX}/`)) {
+        const extra = context.options.advanced?.ipAddress?.ipAddressHeaders ?? [];
+        const why = refusal(request.headers, extra);
+        if (why) return { response: json(403, { error: why }) };
+        return (await unparsable(request)) ? { response: json(400, { error: "body is not valid JSON" }) } : undefined;
+      }
+      if (path === base + jwksPathOf(context)) {
+        state.jwksFetches += 1;
+        if (state.outage) return { response: json(503, { error: "JWKS outage (authcheck control API)" }) };
+        return undefined;
+      }
+      state.otherRequests += 1;
+      return undefined;
+    },
+    // The scenario engine calls mint hundreds of times a run: never rate-limit the control API.
+    rateLimit: [{ window: 10, max: 1_000_000, pathMatcher: (path) => path.startsWith(`${PREFIX}/`) }],
+    options,
+  };
+}
