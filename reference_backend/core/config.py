@@ -43,7 +43,9 @@ class Settings(BaseSettings):
     JWKS_URL: str | None = None
     JWT_ISSUER: str | None = None
     JWT_AUDIENCE: str | None = None
-    JWT_ALGORITHMS: Annotated[tuple[str, ...], NoDecode] = ("EdDSA",)
+    # Every asymmetric algorithm Better Auth can sign with: each JWK is bound to its own algorithm
+    # (kty/crv/alg, checked in security.py), so accepting all of them opens no confusion. Never HS*.
+    JWT_ALGORITHMS: Annotated[tuple[str, ...], NoDecode] = SUPPORTED_ALGORITHMS
     JWT_LEEWAY: int = Field(default=30, ge=0, le=300)
     # Seconds the fetched key set is trusted before it is fetched again (a key removed from the
     # JWKS is refused after at most this long); at least the 10 s floor between fetches.

@@ -6,15 +6,18 @@
   ``lifespan``; a smaller ``Cache-Control: max-age`` from the JWKS response wins). The first
   request after that refetches it, so a key the issuer removed (revoked) stops being accepted
   within that time. A key missing from a successful fetch is gone from the cache.
-- A token whose ``kid`` is not in the set triggers one refetch (key rotation).
-- Fetches happen at most once per ``min_refetch_interval`` seconds, so a stream of random kids
-  cannot hammer Better Auth.
-- If the JWKS is unreachable (or serves no usable key), the keys already cached keep working
-  and the fetch is retried after ``min_refetch_interval``. With no keys at all, callers get
-  ``KeySetUnavailable`` (answer 503 with ``Retry-After``), never an acceptance.
+- A token whose ``kid`` is not in the set triggers a refetch (key rotation), at most once per
+  ``min_refetch_interval`` seconds counted from the last refetch an unknown kid caused (not
+  from the first fetch, so a key rotated just after start-up is picked up at once). A stream of
+  made-up kids costs Better Auth one fetch per interval.
+- If the JWKS is unreachable (or serves no usable key) while keys are cached, they keep working
+  and the fetch is retried after ``min_refetch_interval``.
+- With no keys at all (started while the JWKS was down), callers get ``KeySetUnavailable``
+  (answer 503 with ``Retry-After``), never an acceptance, and the next request retries, at most
+  once per ``cold_retry_interval`` (0.25 s): the first request after the JWKS is back succeeds.
 - Thread-safe: FastAPI runs sync dependencies in a thread pool. Lookups of known kids in a fresh
-  set take no lock; fetches happen under one lock, so concurrent requests cause exactly one
-  fetch.
+  set take no lock; fetches happen under one lock, one at a time, and requests that waited for a
+  fetch use its outcome instead of fetching again, so a burst of requests causes one fetch.
 """
 
 from __future__ import annotations
@@ -117,6 +120,7 @@ class JWKSCache:
         client: httpx.Client | None = None,
         max_age: float = DEFAULT_MAX_AGE,
         min_refetch_interval: float = 10.0,
+        cold_retry_interval: float = 0.25,
         timeout: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -125,9 +129,12 @@ class JWKSCache:
         self._client = client or httpx.Client(timeout=timeout, follow_redirects=False)
         self._owns_client = client is None
         self._interval = min_refetch_interval
+        self._cold_interval = cold_retry_interval
         self._clock = clock
         self._set = _KeySet({}, -math.inf)
-        self._last_attempt: float | None = None
+        self._last_attempt = -math.inf  # the last fetch, whatever its cause and outcome
+        self._last_kid_refetch = -math.inf  # the last fetch caused by an unknown kid
+        self._fetches = 0  # fetches finished, so a request that waited for one can see it
         self._last_error = "not fetched yet"
         self._lock = threading.Lock()
 
@@ -137,29 +144,43 @@ class JWKSCache:
         key = current.keys.get(kid)
         if key is not None and self._clock() < current.recheck_at:
             return key
+        fetches_seen = self._fetches
         with self._lock:
-            current = self._set  # another thread may have fetched while we waited
+            # A fetch that finished while we waited for the lock is as fresh as ours would be.
+            if self._fetches == fetches_seen:
+                self._fetch_if_due(kid)
+            current = self._set
             key = current.keys.get(kid)
-            stale = self._clock() >= current.recheck_at
-            if (key is None or stale) and self._may_fetch():
-                self._refresh()
-                key = self._set.keys.get(kid)
-            if key is None and not self._set.keys:
+            if key is None and not current.keys:
                 raise KeySetUnavailable(
                     f"no signing keys from {self.url} ({self._last_error})", self._retry_after()
                 )
             return key  # after a failed refresh: the cached key (outage tolerance)
 
-    def _may_fetch(self) -> bool:
-        return self._last_attempt is None or self._clock() - self._last_attempt >= self._interval
+    def _fetch_if_due(self, kid: str) -> None:
+        """Fetch if the rules allow it now: the one place that decides when Better Auth is asked."""
+        now, current = self._clock(), self._set
+        if not current.keys:  # cold: retry on the next request, at most every cold interval
+            if now - self._last_attempt >= self._cold_interval:
+                self._refresh()
+        elif now >= current.recheck_at:  # the set is older than its max age
+            self._refresh()
+        elif kid not in current.keys and now - self._last_kid_refetch >= self._interval:
+            self._last_kid_refetch = now  # rotation; counted so made-up kids cannot hammer
+            self._refresh()
 
     def _retry_after(self) -> int:
-        if self._last_attempt is None:
-            return 1
-        remaining = self._interval - (self._clock() - self._last_attempt)
-        return max(1, math.ceil(remaining))
+        """Seconds until a request may fetch again with no keys in hand (for ``Retry-After``)."""
+        remaining = self._cold_interval - (self._clock() - self._last_attempt)
+        return max(1, math.ceil(max(0.0, remaining)))
 
     def _refresh(self) -> None:
+        try:
+            self._fetch()
+        finally:
+            self._fetches += 1
+
+    def _fetch(self) -> None:
         started = self._last_attempt = self._clock()
         try:
             response = self._client.get(self.url)
@@ -177,6 +198,7 @@ class JWKSCache:
         header_max_age = cache_max_age(response.headers.get("cache-control"))
         if header_max_age is not None:
             lifetime = min(lifetime, header_max_age)
+        lifetime = max(lifetime, self._interval)  # even max-age=0 keeps fetches 10 s apart
         removed = sorted(set(self._set.keys) - set(keys))
         self._set = _KeySet(keys, started + lifetime)
         self._last_error = ""

@@ -83,7 +83,8 @@ def test_better_auth_url_gives_jwks_issuer_and_audience(monkeypatch: pytest.Monk
     settings = load_settings()
     assert settings.jwks_url == "http://localhost:3000/api/auth/jwks"
     assert (settings.issuer, settings.audience) == ("http://localhost:3000",) * 2
-    assert (settings.JWT_ALGORITHMS, settings.JWT_LEEWAY) == (("EdDSA",), 30)
+    assert settings.JWT_ALGORITHMS == ("EdDSA", "ES256", "ES512", "RS256", "PS256")
+    assert settings.JWT_LEEWAY == 30
     assert settings.JWKS_CACHE_TTL == 300
     assert settings.DATABASE_URL.startswith("sqlite:///")
 
