@@ -23,14 +23,42 @@ def _credentials() -> tuple[str, str] | None:
 
 def doctor(
     better_auth_url: Annotated[
-        str, typer.Option(help="Better Auth base URL (BETTER_AUTH_URL): JWKS, iss and aud.")
+        str,
+        typer.Option(
+            "--better-auth-url",
+            "--issuer-url",
+            help="Better Auth base URL (BETTER_AUTH_URL), or `authcheck issuer serve`'s URL. With "
+            "the control API (the test issuer, the bundled frontend with AUTHCHECK_CONTROL=1) "
+            "doctor mints its own tokens and experiments; else it signs in or up.",
+        ),
     ],
-    backend_url: Annotated[str, typer.Option(help="The backend that answers 401.")],
+    backend_url: Annotated[
+        str, typer.Option("--backend-url", "--target", help="The backend that answers 401.")
+    ],
     token: Annotated[
         str | None,
         typer.Option(
-            help=TOKEN_HELP + " Default: sign in (AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD) or sign "
-            "up a fresh user and take /api/auth/token."
+            help=TOKEN_HELP + " Default: mint through the control API, else sign in "
+            "(AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD) or sign up and take /api/auth/token."
+        ),
+    ] = None,
+    routes: Annotated[
+        str | None,
+        typer.Option(help="default, flat or a routes file. Default: discover them."),
+    ] = None,
+    openapi: Annotated[
+        str | None, typer.Option(help="The backend's OpenAPI document (URL or file).")
+    ] = None,
+    resource: Annotated[
+        str | None, typer.Option(help="The task resource when the API has several.")
+    ] = None,
+    better_auth_secret: Annotated[
+        str | None,
+        typer.Option(
+            envvar="BETTER_AUTH_SECRET",
+            show_envvar=True,
+            help="The frontend's BETTER_AUTH_SECRET: proves a shared-secret (HS256) backend "
+            "(never printed).",
         ),
     ] = None,
     as_json: Annotated[
@@ -38,22 +66,35 @@ def doctor(
     ] = False,
     timeout: Annotated[float, typer.Option(min=0.5, max=120, help="HTTP timeout (s).")] = 10.0,
 ) -> None:
-    """Why do I get 401? Check the JWKS, take or obtain a token, verify it, call the backend
-    (GET /api/me, GET /api/{sub}/tasks) and print a ranked diagnosis with the setting to change
-    on each side. Exit 0 the backend accepts the token, 1 findings, 2 bad input, 3 unreachable."""
+    """Why do I get 401? Get a token, find the task routes, call the backend with the valid
+    token and with one thing changed at a time, and print a ranked diagnosis with the setting to
+    change on each side. Exit 0 the backend accepts the token and refuses the wrong ones, 1
+    findings, 2 bad input, 3 unreachable."""
     import httpx
 
     from authcheck.cli.common import fail, print_json, stdin_bytes, stdout_console
     from authcheck.core.inputs import read_token
     from authcheck.doctor import run_doctor
+    from authcheck.engine.routes import load_routes
     from authcheck.errors import AuthcheckError
 
     try:
         raw = None if token is None else _sendable(read_token(token, stdin_bytes()))
         credentials = _credentials() if raw is None else None
+        if routes is not None and not routes.strip():
+            raise BadInputError("--routes is empty", "use default, flat or a routes file")
+        route_map = None if routes is None else load_routes(routes)
         with httpx.Client(timeout=timeout) as client:
             report = run_doctor(
-                better_auth_url, backend_url, token=raw, credentials=credentials, client=client
+                better_auth_url,
+                backend_url,
+                token=raw,
+                credentials=credentials,
+                routes=route_map,
+                openapi=openapi,
+                resource=resource,
+                better_auth_secret=better_auth_secret,
+                client=client,
             )
     except AuthcheckError as exc:
         fail("doctor", exc, as_json=as_json)
@@ -63,7 +104,7 @@ def doctor(
         from authcheck.report.doctor_text import render_doctor
 
         render_doctor(stdout_console(), report, time.time())
-    raise typer.Exit(int(ExitStatus.OK if report.accepted else ExitStatus.FINDINGS))
+    raise typer.Exit(int(ExitStatus.OK if report.ok else ExitStatus.FINDINGS))
 
 
 def _sendable(raw: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import quote
 
 import httpx
 
@@ -35,11 +34,10 @@ def _detail(response: httpx.Response) -> str | None:
     return redact_text(str(data)[:_EXCERPT])
 
 
-def call(client: httpx.Client, backend_url: str, path: str, credential: str) -> BackendCall:
-    """``GET path`` with ``Authorization: Bearer <credential>``; no answer is exit status 3."""
-    url = backend_url.rstrip("/") + path
+def call(client: httpx.Client, url: str, authorization: str | None) -> BackendCall:
+    """``GET url`` with ``authorization`` (None: no header); no answer is exit status 3."""
     started = time.perf_counter()
-    headers = {"Authorization": f"Bearer {credential}"}
+    headers = {} if authorization is None else {"Authorization": authorization}
     try:
         try:
             response = client.get(url, headers=headers)
@@ -60,7 +58,7 @@ def call(client: httpx.Client, backend_url: str, path: str, credential: str) -> 
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     return BackendCall(
         method="GET",
-        path=path,
+        path=httpx.URL(url).raw_path.decode(),
         status=response.status_code,
         elapsed_ms=elapsed,
         error_description=error_description(response.headers.get("www-authenticate")),
@@ -68,5 +66,10 @@ def call(client: httpx.Client, backend_url: str, path: str, credential: str) -> 
     )
 
 
-def tasks_path(user_id: str) -> str:
-    return f"/api/{quote(user_id, safe='')}/tasks"
+def call_again(client: httpx.Client, url: str, authorization: str | None) -> BackendCall:
+    """A later call: the backend answered before, so no answer now is a finding, not exit 3."""
+    try:
+        return call(client, url, authorization)
+    except UnreachableError as exc:
+        path = httpx.URL(url).raw_path.decode()
+        return BackendCall("GET", path, None, 0.0, detail=f"no answer: {exc.message}")

@@ -1,21 +1,31 @@
-"""`authcheck doctor` as a library: JWKS, token, verification, backend calls, ranked diagnosis."""
+"""`authcheck doctor` as a library: token, routes, the answer to it, experiments, diagnosis."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote, urlsplit
 
 import httpx
 
-from authcheck.core.classify import Classification, TokenKind, classify
+from authcheck.core.classify import classify
+from authcheck.core.credential import CredentialCheck, check_credential
 from authcheck.core.fetch import JwksFetcher
 from authcheck.core.findings import Finding
 from authcheck.core.jwks import JwksError
 from authcheck.core.redact import redact_token
-from authcheck.core.verify import VerifyPolicy, VerifyResult
-from authcheck.doctor.backend import call, tasks_path
-from authcheck.doctor.model import BackendCall, DoctorReport, TokenFacts
-from authcheck.doctor.rules import diagnose
-from authcheck.errors import BadInputError, UnreachableError
+from authcheck.core.verify import VerifyPolicy
+from authcheck.doctor import experiments as ex
+from authcheck.doctor.backend import call, call_again
+from authcheck.doctor.diagnose import diagnose
+from authcheck.doctor.model import BackendCall, DoctorReport, Outcome, TokenFacts
+from authcheck.doctor.source import ENABLE_MINT, Subject, obtain
+from authcheck.engine.catalogue import Capability
+from authcheck.engine.routes import Routes
+from authcheck.errors import AuthcheckError, BadInputError
+
+WORKERS = 8
 
 
 def _base(url: str, flag: str) -> str:
@@ -25,24 +35,15 @@ def _base(url: str, flag: str) -> str:
     return url.rstrip("/")
 
 
-def obtain_token(base_url: str, client: httpx.Client, credentials: tuple[str, str] | None) -> str:
-    """A JWT from Better Auth's /api/auth/token: sign in with ``credentials`` or sign up fresh."""
-    from authcheck.engine.better_auth import BetterAuthSource
-
-    users = None if credentials is None else [credentials, credentials]
-    source = BetterAuthSource(base_url, client, users=users)
-    return source.valid_token(source.users[0])
-
-
-def _facts(raw: str, origin: str, shape: Classification) -> TokenFacts:
+def _facts(raw: str, origin: str, check: CredentialCheck) -> TokenFacts:
+    shape = classify(raw)
     decoded = shape.decoded
     header = decoded.header if decoded and isinstance(decoded.header, dict) else {}
     claims = decoded.claims if decoded and isinstance(decoded.claims, dict) else {}
-    exp = claims.get("exp")
-    sub = claims.get("sub")
+    exp, sub = claims.get("exp"), claims.get("sub")
     return TokenFacts(
         origin=origin,
-        kind=shape.kind.value,
+        kind=(check.kind or shape.kind).value,
         redacted=redact_token(shape.token or raw.strip()),
         alg=str(header["alg"]) if "alg" in header else None,
         kid=str(header["kid"]) if "kid" in header else None,
@@ -63,43 +64,139 @@ def _jwks(fetcher: JwksFetcher) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
     return keys, result.transport_findings + result.key_set.findings
 
 
+def _counters(subject: Subject) -> dict[str, int] | None:
+    source = subject.source
+    if source is None or Capability.COUNTERS not in source.capabilities:
+        return None
+    try:
+        return source.counters()
+    except AuthcheckError:
+        return None
+
+
+def _routes(
+    http: httpx.Client,
+    backend: str,
+    routes: Routes | None,
+    openapi: str | None,
+    resource: str | None,
+    credential: str,
+    user_id: str,
+) -> tuple[Routes, tuple[str, ...]]:
+    if routes is not None:
+        return routes, ("--routes",)
+    from authcheck.engine.discovery import discover
+
+    found = discover(
+        http, backend, openapi=openapi, resource=resource, token=credential, user_id=user_id
+    )
+    return found.routes, (f"task routes from {found.origin}", *found.lines)
+
+
+def _plan(
+    subject: Subject, credential: str, backend: str, secret: str | None
+) -> list[ex.Experiment]:
+    plan = ex.local(credential, subject.session_token)
+    if subject.can_mint and subject.facts is not None:
+        claims = subject.claims or {"sub": subject.facts.issuer}
+        plan += ex.minted(subject.facts.issuer, subject.facts.audience, claims, backend)
+    if secret:
+        plan.append(ex.hs256({**_claims_of(credential)}, secret))
+    return plan
+
+
+def _claims_of(token: str) -> dict[str, object]:
+    decoded = classify(token).decoded
+    claims = decoded.claims if decoded is not None else None
+    return dict(claims) if isinstance(claims, dict) else {}
+
+
+def _runner(
+    http: httpx.Client, url: str, subject: Subject
+) -> Callable[[ex.Experiment], Outcome | None]:
+    def run(experiment: ex.Experiment) -> Outcome | None:
+        authorization = experiment.authorization
+        if experiment.mint is not None:
+            assert subject.source is not None  # minted experiments are planned with a source
+            try:
+                authorization = "Bearer " + subject.source.mint(experiment.mint)
+            except AuthcheckError:
+                return None
+        answer = call_again(http, url, authorization)
+        e = experiment
+        return Outcome(e.code, e.variable, e.change, e.value, e.expect, answer)
+
+    return run
+
+
+def _untested(subject: Subject, fetches: int | None) -> tuple[str, ...]:
+    out = []
+    if not subject.can_mint:
+        out.append(
+            "iss, aud, typ, claim-shape, lifetime and wrong-iss/aud/expired tokens need the "
+            f"issuer's private key: {ENABLE_MINT}"
+        )
+    if fetches is None:
+        out.append(
+            "whether the backend fetches the JWKS at all (the shared-secret setup) needs the "
+            "issuer's fetch counters: " + ENABLE_MINT
+        )
+    return tuple(out)
+
+
 def run_doctor(
     better_auth_url: str,
     backend_url: str,
     *,
     token: str | None = None,
     credentials: tuple[str, str] | None = None,
+    routes: Routes | None = None,
+    openapi: str | None = None,
+    resource: str | None = None,
+    better_auth_secret: str | None = None,
     client: httpx.Client | None = None,
 ) -> DoctorReport:
     """Why does the backend answer 401? Everything as values; see `DoctorReport`."""
+    started = time.perf_counter()
     base = _base(better_auth_url, "--better-auth-url")
     backend = _base(backend_url, "--backend-url")
     own = client is None
     http = client or httpx.Client(timeout=10.0)
     try:
+        subject = obtain(base, http, token=token, credentials=credentials)
+        f = subject.facts
         policy = VerifyPolicy.better_auth(base)
+        if f is not None:
+            policy = VerifyPolicy.better_auth(
+                base, jwks=f.jwks_url, issuer=f.issuer, audience=f.audience
+            )
+        credential = classify(subject.token).token or subject.token.strip()
         with JwksFetcher(policy.jwks, http) as fetcher:
             keys, jwks_findings = _jwks(fetcher)
-            if token is None:
-                who = "a fresh sign-up" if credentials is None else f"signed in as {credentials[0]}"
-                raw, origin = obtain_token(base, http, credentials), f"/api/auth/token ({who})"
-            else:
-                raw, origin = token, "--token"
-            shape = classify(raw)
-            verification: VerifyResult | None = None
-            if shape.kind in (TokenKind.JWS, TokenKind.COOKIE_CACHE_JWT) and shape.token:
-                verification = policy.verify(shape.token, fetcher=fetcher)
-        facts = _facts(raw, origin, shape)
-        credential = shape.token or raw.strip()
-        calls: list[BackendCall] = [call(http, backend, "/api/me", credential)]
-        user_id = facts.sub
-        if user_id is None and calls[0].accepted:
-            user_id = _user_id(http, backend, credential)
-        if user_id is not None:
-            calls.append(_call_again(http, backend, tasks_path(user_id), credential))
+            check = check_credential(credential, policy, fetcher=fetcher)
+        facts = _facts(subject.token, subject.origin, check)
+        user_id = facts.sub or (subject.source.users[0].id if subject.source else "me")
+        route_map, route_lines = _routes(
+            http, backend, routes, openapi, resource, credential, user_id
+        )
+        url = backend + route_map.list.replace("{user_id}", quote(user_id, safe=""))
+        before = _counters(subject)
+        baseline: BackendCall = call(http, url, f"Bearer {credential}")
+        plan = _plan(subject, credential, backend, better_auth_secret)
+        with ThreadPoolExecutor(WORKERS) as pool:
+            outcomes = [o for o in pool.map(_runner(http, url, subject), plan) if o is not None]
+        after = _counters(subject)
     finally:
         if own:
             http.close()
+    fetches = (
+        None if before is None or after is None else after["jwks_fetches"] - before["jwks_fetches"]
+    )
+    others = (
+        after["other_requests"] - before["other_requests"]
+        if before and after and "other_requests" in before and "other_requests" in after
+        else None
+    )
     report = DoctorReport(
         better_auth_url=base,
         backend_url=backend,
@@ -107,25 +204,14 @@ def run_doctor(
         jwks_keys=keys,
         jwks_findings=jwks_findings,
         token=facts,
-        verification=verification,
-        calls=tuple(calls),
+        verification=check.verification,
+        baseline=baseline,
+        experiments=tuple(outcomes),
+        routes=route_lines,
+        can_mint=subject.can_mint,
+        jwks_fetches=fetches,
+        other_requests=others,
+        untested=_untested(subject, fetches),
+        seconds=time.perf_counter() - started,
     )
     return diagnose(report)
-
-
-def _call_again(client: httpx.Client, backend: str, path: str, credential: str) -> BackendCall:
-    """A later call: the backend answered before, so no answer now is a finding, not exit 3."""
-    try:
-        return call(client, backend, path, credential)
-    except UnreachableError as exc:
-        return BackendCall("GET", path, None, 0.0, detail=f"no answer: {exc.message}")
-
-
-def _user_id(client: httpx.Client, backend: str, credential: str) -> str | None:
-    """The user id ``/api/me`` reports, when the token itself has no readable sub."""
-    response = client.get(backend + "/api/me", headers={"Authorization": f"Bearer {credential}"})
-    try:
-        value = response.json().get("user_id")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, str) and value else None

@@ -8,6 +8,7 @@ from rich.markup import escape
 
 from authcheck.core.findings import Severity
 from authcheck.core.timefmt import expiry
+from authcheck.doctor.model import Expect, Kind
 from authcheck.report.wrap import print_hanging
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from authcheck.doctor.model import DoctorReport
 
 _MARK = {True: "[green]✓[/]", False: "[bold red]✗[/]"}
+_KIND = {Kind.HOLE: "bold red", Kind.CAUSE: "red", Kind.NOTE: "dim"}
 
 
 def _status(status: int | None) -> str:
@@ -59,28 +61,51 @@ def render_doctor(console: Console, report: DoctorReport, now: float) -> None:
         for check in failed:
             print_hanging(console, "      ", f"{check.name}: {escape(check.evidence)}")
     console.print(f"[bold]Backend[/] {escape(report.backend_url)}")
-    previous = ""
-    for c in report.calls:
-        said = f" — {escape(c.says)}" if c.says else ""
-        if c.says and c.says == previous:
-            said = " — the same"
-        previous = c.says
-        print_hanging(
-            console, "  ", f"{c.method} {escape(c.path)} → {_status(c.status)}{said}", indent=4
-        )
-    if report.accepted and not report.diagnoses:
-        console.print("[bold green]The backend accepts the token: nothing to fix.[/]")
+    for line in report.routes:
+        print_hanging(console, "  ", escape(line), indent=4)
+    b = report.baseline
+    said = f" — {escape(b.says)}" if b.says else ""
+    print_hanging(
+        console,
+        "  ",
+        f"valid token: {b.method} {escape(b.path)} → {_status(b.status)}{said}",
+        indent=4,
+    )
+    _experiments(console, report)
+    if report.ok and not report.diagnoses:
+        console.print("[bold green]The backend accepts the token and refuses the wrong ones.[/]")
         return
-    if report.accepted:
-        console.print("[bold green]The backend accepts the token.[/] Still worth a look:")
+    if report.ok:
+        console.print("[bold green]The backend accepts the token.[/] Notes:")
+    elif report.accepted:
+        console.print("[bold red]The backend accepts the token, but:[/]")
     else:
         console.print("[bold red]Why the backend refuses it[/] (most likely first):")
     for d in report.diagnoses:
+        tag = "" if d.kind is Kind.CAUSE else f"[{_KIND[d.kind]}]{d.kind.value}[/] "
         print_hanging(
-            console, f"[bold]{d.rank}.[/] ", f"[bold]{escape(d.title)}[/]  [dim]({d.code})[/]"
+            console,
+            f"[bold]{d.rank}.[/] ",
+            f"{tag}[bold]{escape(d.title)}[/]  [dim]({d.code})[/]",
         )
-        if d.evidence and not any(d.evidence in c.says for c in report.calls):
+        if d.evidence:
             print_hanging(console, "   [dim]evidence:[/] ", escape(d.evidence), indent=3)
         for side in (d.frontend, d.backend):
             if side:
                 print_hanging(console, "   → ", escape(side))
+    console.print(
+        f"[dim]{len(report.experiments)} experiments in {report.seconds:.1f} s (--json: each)[/]"
+    )
+
+
+def _experiments(console: Console, report: DoctorReport) -> None:
+    """One line per group of experiments: what flipped and what was wrongly accepted."""
+    groups: dict[str, list[str]] = {}
+    for o in report.experiments:
+        mark = "[green]✓[/]" if o.call.accepted else "[dim]✗[/]"
+        if o.expect is Expect.REFUSE and o.call.accepted:
+            mark = "[bold red]✓![/]"
+        groups.setdefault(o.variable, []).append(f"{mark}{o.call.status or '-'}")
+    if groups:
+        tried = "  ".join(f"{name} {' '.join(marks)}" for name, marks in groups.items())
+        print_hanging(console, "  experiments: ", tried, indent=4)
