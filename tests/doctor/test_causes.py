@@ -1,0 +1,92 @@
+"""End to end: one backend per cause against the test issuer, no --token and no --routes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from authcheck.cli.main import app
+from authcheck.issuer import TestIssuer
+from authcheck.serve import ThreadedUvicorn, free_port
+from tests.doctor.backends import backend_for
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[TestIssuer]:
+    with TestIssuer() as server:
+        yield server
+
+
+def doctor(issuer_url: str, cause: str, *extra: str, **settings: str) -> tuple[int, dict[str, Any]]:
+    with ThreadedUvicorn(backend_for(cause, issuer_url, **settings)) as server:
+        args = ["doctor", "--issuer-url", issuer_url, "--backend-url", server.url, "--json"]
+        result = CliRunner().invoke(app, [*args, *extra])
+    return result.exit_code, json.loads(result.output)
+
+
+def first(report: dict[str, Any]) -> str:
+    return str(report["diagnosis"][0]["code"]) if report["diagnosis"] else "none"
+
+
+def swap_host(url: str) -> str:
+    return url.replace("127.0.0.1", "localhost")
+
+
+def test_good_backend_exits_0_with_no_finding(issuer: TestIssuer) -> None:
+    code, report = doctor(issuer.url, "good")
+    assert (code, report["accepted"]) == (0, True), report["diagnosis"]
+    assert report["token"]["origin"].startswith("minted through the control API")
+    assert report["seconds"] < 10
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"jwt_issuer": "LOCALHOST"}, "issuer-mismatch"),
+        ({"jwt_issuer": "HTTPS"}, "issuer-mismatch"),
+        ({"better_auth_url": "SLASH"}, "base-url-mismatch"),
+        ({"jwt_audience": "BACKEND"}, "audience-mismatch"),
+    ],
+)
+def test_url_mismatch_names_the_one_value_the_backend_accepts(
+    issuer: TestIssuer, settings: dict[str, str], expected: str
+) -> None:
+    values = {
+        "LOCALHOST": swap_host(issuer.url),
+        "HTTPS": issuer.url.replace("http:", "https:"),
+        "SLASH": issuer.url + "/",
+        "BACKEND": "",
+    }
+    port = free_port()
+    values["BACKEND"] = f"http://127.0.0.1:{port}"
+    resolved = {k: values[v] for k, v in settings.items()}
+    jwks = {"jwks_url": issuer.url + "/api/auth/jwks"}
+    with ThreadedUvicorn(backend_for("good", issuer.url, **jwks, **resolved), port=port) as server:
+        args = ["doctor", "--issuer-url", issuer.url, "--backend-url", server.url, "--json"]
+        result = CliRunner().invoke(app, args)
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    assert first(report) == expected, report["diagnosis"]
+    assert next(iter(resolved.values())) in report["diagnosis"][0]["title"]
+
+
+@pytest.mark.parametrize(
+    ("cause", "expected"),
+    [
+        ("wrong-iss-accepted", "iss-not-checked"),
+        ("typ-required", "typ-required"),
+        ("user-from-email", "user-from-email"),
+        ("user-from-id", "user-from-id"),
+        ("user-from-user_id", "user-from-user_id"),
+        ("crashes", "backend-500"),
+        ("shared-secret", "shared-secret"),
+    ],
+)
+def test_each_cause_is_ranked_first(issuer: TestIssuer, cause: str, expected: str) -> None:
+    code, report = doctor(issuer.url, cause, better_auth_secret="x" * 32)
+    assert code == 1
+    assert first(report) == expected, report["diagnosis"]
