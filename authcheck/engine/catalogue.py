@@ -47,6 +47,7 @@ class CheckKind(StrEnum):
     DELETED_USER = "deleted-user"
     LOCAL_VALIDATION = "local-validation"
     REJECT_LATENCY = "reject-latency"
+    SHARED_SECRET = "shared-secret"
 
 
 class DeriveKind(StrEnum):
@@ -68,7 +69,7 @@ class _Strict(BaseModel):
 class MintSpec(MintOptions, _Strict):
     """A token to mint. ``times`` are offsets from now (``-10m``); ``{issuer}``,
     ``{issuer_upper}``, ``{audience}``, ``{kid}``, ``{user_a}`` and ``{user_b}`` in string claims
-    and header values are filled in."""
+    and header values are filled in; a header value ``{absent}`` leaves that member out."""
 
     user: Literal["a", "b"] = "a"
     times: dict[str, str] = {}
@@ -112,6 +113,10 @@ class Expect(_Strict):
     status: list[int] = [401]
     body_mentions: list[str] = Field(
         default=[], description="the body's text must mention one of these (case-insensitive)"
+    )
+    distinct_from: DeriveKind | None = Field(
+        default=None,
+        description="the answer must differ from the one to this credential (expired ≠ tampered)",
     )
     foreign_jwks_fetches: int | None = Field(
         default=None, description="the jku bait URL may be fetched at most this often"

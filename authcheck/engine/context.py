@@ -19,7 +19,8 @@ from authcheck.engine.source import TokenSource
 from authcheck.errors import UnreachableError
 
 _EXCERPT = 300
-_IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+# The connection was gone before an answer came: the request was not processed.
+_DROPPED = (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)
 
 
 class TargetError(UnreachableError):
@@ -49,12 +50,12 @@ class Recorder:
         try:
             try:
                 response = self._client.request(method, url, headers=headers, json=json)
-            except (httpx.ReadError, httpx.RemoteProtocolError):
-                # A server that crashed on an earlier request closes that keep-alive connection
-                # (uvicorn does after a 500); the pool may hand it to this request. Retry once on
-                # a new connection, but only where doing it twice changes nothing.
-                if method not in _IDEMPOTENT:
-                    raise
+            except _DROPPED:
+                # A server that crashed on an earlier request (of this or a concurrent scenario)
+                # may close that keep-alive connection without saying so (uvicorn does when the
+                # app raises after starting its 500); the pool may hand it to this request,
+                # which then never reached the app. Retry once: the pool has dropped that
+                # connection and checks its idle ones, so the retry goes out on a live one.
                 started = time.perf_counter()
                 response = self._client.request(method, url, headers=headers, json=json)
         except httpx.HTTPError as exc:

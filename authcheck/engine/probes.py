@@ -21,6 +21,7 @@ from authcheck.issuer.forge import MintRequest, MintUnavailable
 from authcheck.issuer.timespec import at_offset
 
 _ALNUM = string.ascii_letters + string.digits
+ABSENT = "{absent}"  # a header value that leaves the member out (TOML has no null)
 
 
 def _fill(value: Any, names: dict[str, str]) -> Any:
@@ -58,7 +59,10 @@ def mint_request(spec: MintSpec, source: TokenSource) -> MintRequest:
     return MintRequest(
         claims=claims,
         omit=list(spec.omit),
-        header=_fill(spec.header, names),
+        header={
+            name: None if value == ABSENT else value
+            for name, value in _fill(spec.header, names).items()
+        },
         signer=spec.signer,
         key_format=spec.key_format,
         embed=spec.embed,

@@ -28,7 +28,9 @@ class MintUnavailable(AuthcheckError):
 
 
 class MintOptions(BaseModel):
-    """How to build a token: shared by the control API's ``/mint`` and the scenario catalogue."""
+    """How to build a token: shared by the control API's ``/mint`` and the scenario catalogue.
+
+    A ``header`` member set to null is left out (``{"kid": null}``: a token without kid)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -86,6 +88,7 @@ def forge(request: MintRequest, keys: ForgeKeys, default_claims: Mapping[str, An
             raise MintUnavailable("this source has no foreign JWKS URL to put in jku")
         header["jku"] = keys.foreign_jwks_url
     header.update(request.header)
+    header = {name: value for name, value in header.items() if value is not None}  # null drops
 
     payload = request.raw_payload.encode() if request.raw_payload is not None else _json(claims)
     signing_input = f"{b64url_encode(_json(header))}.{b64url_encode(payload)}".encode()

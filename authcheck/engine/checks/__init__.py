@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from authcheck.engine.catalogue import CheckKind
-from authcheck.engine.checks import keys, misc, reject, tasks, token
+from authcheck.engine.checks import keys, misc, reject, secret, tasks, token
 from authcheck.engine.context import Context
 from authcheck.engine.results import Outcome
 
@@ -25,4 +25,5 @@ CHECKS: dict[CheckKind, Check] = {
     CheckKind.LOCAL_VALIDATION: keys.check_local_validation,
     CheckKind.DELETED_USER: misc.check_deleted_user,
     CheckKind.REJECT_LATENCY: misc.check_reject_latency,
+    CheckKind.SHARED_SECRET: secret.check_shared_secret,
 }

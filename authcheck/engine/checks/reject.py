@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import httpx
 
-from authcheck.engine.catalogue import Capability, Probe
-from authcheck.engine.checks._util import excerpt, failed, passed, says, warned
+from authcheck.engine.catalogue import Capability, DeriveKind, Probe
+from authcheck.engine.checks import advice
+from authcheck.engine.checks._util import excerpt, failed, not_run, passed, says
 from authcheck.engine.checks.tasks import SetupFailed
 from authcheck.engine.context import Context
-from authcheck.engine.probes import authorization_for, probe_user
+from authcheck.engine.probes import authorization_for, derive, probe_user
 from authcheck.engine.results import Outcome
 from authcheck.engine.source import User
 from authcheck.engine.tasks import TasksApi
 
 
-def _judge(response: httpx.Response, ctx: Context, probe: Probe) -> str | None:
+def _judge(
+    response: httpx.Response, ctx: Context, probe: Probe, authorization: str | None
+) -> str | None:
     expect = ctx.scenario.expect
     statuses = probe.status or expect.status
     if response.status_code not in statuses:
         wanted = " or ".join(str(s) for s in statuses)
-        kind = "a server error" if response.status_code >= 500 else "wrong status"
+        if response.status_code >= 500:
+            kind = advice.crash_phrase(authorization)
+        else:
+            kind = "accepted" if response.status_code < 400 else "wrong status"
         return f"got {response.status_code} ({kind}), expected {wanted}"
     if expect.body_mentions:
         text = response.text.lower()
@@ -41,15 +47,29 @@ def _own_task(api: TasksApi, owner: User, token: str) -> str:
     return task_id
 
 
+def _same_answer(
+    api: TasksApi, ctx: Context, refusal: httpx.Response, kind: DeriveKind
+) -> str | None:
+    """FR-008: the refusal must not read the same as the one to ``kind`` (a tampered token)."""
+    a = ctx.source.users[0]
+    other = api.list_raw(a, derive(kind, ctx.source), probe=f"comparison: {kind.value} token")
+    if " ".join(other.text.split()) != " ".join(refusal.text.split()):
+        return None
+    return (
+        f"the answer ({excerpt(refusal)}) is the same as the one to a {kind.value} token: "
+        "the frontend cannot tell an expired token (fetch a new one) from a bad one"
+    )
+
+
 def check_reject(ctx: Context) -> Outcome:
     api = TasksApi(ctx.http, ctx.routes)
     source = ctx.source
     a = source.users[0]
     baseline = api.list_tasks(a, source.valid_token(a), probe="control: valid token")
     if baseline.status_code != 200:
-        return warned(
-            f"a valid token for the same user was refused too ({baseline.status_code}), so the "
-            "rejections below prove nothing; fix us1.list-own-tasks first"
+        return not_run(
+            f"a valid token for the same user was refused too ({baseline.status_code}), so "
+            "refusals prove nothing"
         )
     count_foreign = (
         ctx.scenario.expect.foreign_jwks_fetches is not None
@@ -57,6 +77,9 @@ def check_reject(ctx: Context) -> Outcome:
     )
     before = source.counters() if count_foreign else {}
     problems: list[str] = []
+    expect = ctx.scenario.expect
+    crash: str | None = None  # the first credential that got a 5xx
+    refusals: dict[str, httpx.Response] = {}  # a refusal on the list route, by owner
     try:
         for probe in ctx.scenario.probes:
             authorization = authorization_for(probe, source)
@@ -67,9 +90,13 @@ def check_reject(ctx: Context) -> Outcome:
             for route in probe.routes:
                 name = probe.name if probe.routes == ["list"] else f"{probe.name} ({route})"
                 response = api.send_as(route, owner, authorization, task_id=task_id, probe=name)
-                problem = _judge(response, ctx, probe)
+                problem = _judge(response, ctx, probe, authorization)
                 if problem:
                     problems.append(f"{name}: {problem}")
+                    if response.status_code >= 500 and crash is None:
+                        crash = authorization or ""
+                if route == "list" and response.status_code in (probe.status or expect.status):
+                    refusals.setdefault(owner.id, response)
             if task_id:
                 after = api.get(owner, task_id, source.valid_token(owner))
                 if after.status_code != 200 or api.field(after, ctx.routes.title_field) != _TITLE:
@@ -77,7 +104,11 @@ def check_reject(ctx: Context) -> Outcome:
                         f"{probe.name}: the task changed or vanished ({after.status_code})"
                     )
     except SetupFailed as exc:
-        return warned(f"{exc}; cannot probe the task routes (see us1.create-task)")
+        return not_run(f"{exc}; cannot probe the task routes")
+    if expect.distinct_from is not None and a.id in refusals:
+        problem = _same_answer(api, ctx, refusals[a.id], expect.distinct_from)
+        if problem:
+            problems.append(problem)
     if count_foreign:
         fetched = source.counters()["foreign_jwks_fetches"] - before["foreign_jwks_fetches"]
         allowed = ctx.scenario.expect.foreign_jwks_fetches or 0
@@ -85,7 +116,10 @@ def check_reject(ctx: Context) -> Outcome:
             problems.append(f"the backend fetched the jku URL {fetched} time(s)")
     total = len(ctx.scenario.probes)
     if problems:
-        return failed(f"{len(problems)} problem(s) in {total} probe(s): " + "; ".join(problems))
+        reason = f"{len(problems)} problem(s) in {total} probe(s): " + "; ".join(problems)
+        if crash is not None:
+            return failed(reason, advice=advice.server_error(crash))
+        return failed(reason)
     wanted = "/".join(str(s) for s in ctx.scenario.expect.status)
     unseen = ""
     if ctx.scenario.expect.foreign_jwks_fetches is not None and not count_foreign:

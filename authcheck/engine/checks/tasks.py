@@ -6,9 +6,9 @@ from typing import Any
 
 from authcheck.engine.catalogue import Capability
 from authcheck.engine.checks._util import failed, passed, says
-from authcheck.engine.context import Context
+from authcheck.engine.context import Context, bearer
 from authcheck.engine.results import Outcome
-from authcheck.engine.source import User
+from authcheck.engine.source import User, user_claims
 from authcheck.engine.tasks import TasksApi
 from authcheck.issuer.forge import MintRequest
 
@@ -25,9 +25,11 @@ def _create(api: TasksApi, user: User, token: str, title: str | None = None) -> 
     return task_id
 
 
-def _listed(api: TasksApi, user: User, token: str) -> tuple[int, set[str] | None, list[str]]:
+def _listed(
+    api: TasksApi, user: User, token: str, probe: str | None = None
+) -> tuple[int, set[str] | None, list[str]]:
     """Status, ids in the list (None if unreadable), owners that are not ``user``."""
-    response = api.list_tasks(user, token)
+    response = api.list_tasks(user, token, probe=probe)
     items = api.items(response)
     if response.status_code != 200 or items is None:
         return response.status_code, None, []
@@ -141,10 +143,27 @@ def check_scoped_by_sub(ctx: Context) -> Outcome:
             + ("" if status_s != 200 else " without A's task")
             + ": take the user id from sub, not id or email"
         )
-    return passed("each token was accepted and saw only its own sub's tasks, sub alone suffices")
+    # ...and sub decides when the other user claims disagree: id, user_id and email naming B
+    email = b.email or f"{b.id}@example.test"
+    mixed = ctx.source.mint(
+        MintRequest(claims={**user_claims(a), "id": b.id, "user_id": b.id, "email": email})
+    )
+    probe = "sub A with id, user_id and email naming B"
+    status_m, ids_m, strangers_m = _listed(api, a, mixed, probe=probe)
+    if status_m != 200 or ids_m is None or task_a not in ids_m or strangers_m:
+        return failed(
+            f"{probe}: {status_m} on A's list"
+            + ("" if status_m != 200 else " without A's task (or with B's)")
+            + ": the user is sub, whatever id, user_id or email say"
+        )
+    return passed(
+        "each token was accepted and saw only its own sub's tasks; sub alone suffices and wins "
+        "over id, user_id and email"
+    )
 
 
 def check_cross_user(ctx: Context) -> Outcome:
+    """B's token against A's data; each request is labelled with whose token it carried."""
     api, (a, b) = TasksApi(ctx.http, ctx.routes), ctx.source.users
     ta, tb = ctx.source.valid_token(a), ctx.source.valid_token(b)
     title = "authcheck private"
@@ -157,29 +176,32 @@ def check_cross_user(ctx: Context) -> Outcome:
     done_before = api.field(before, r.completed_field) if before.status_code == 200 else None
     problems: list[str] = []
 
-    def expect_403(what: str, status: int) -> None:
+    def as_b(route: str, owner: User, what: str, task_id: str = "") -> None:
+        name = f"B's token: {what}"
+        status = api.send_as(route, owner, bearer(tb), task_id=task_id, probe=name).status_code
         if status != 403:
-            problems.append(f"B {what}: {status}")
+            problems.append(f"{name}: {status}")
 
     if ctx.routes.flat:
-        status_b, ids_b, _ = _listed(api, b, tb)
+        status_b, ids_b, _ = _listed(api, b, tb, probe="B's token: list")
         if ids_b is None or task_a in ids_b:
-            problems.append(f"B list: {status_b} and A's task visible")
+            problems.append(f"B's token: list: {status_b} and A's task visible")
     else:
-        expect_403("list A's tasks", api.list_tasks(a, tb).status_code)
-        expect_403("create in A's list", api.create(a, tb, "authcheck intruder").status_code)
-    hijack = {ctx.routes.title_field: "authcheck hijacked"}
+        as_b("list", a, "list A's tasks")
+        as_b("create", a, "create in A's list")
     # through A's path, then (the classic IDOR) A's task id under B's own path
     paths = ((a, "in A's list"),) if ctx.routes.flat else ((a, "in A's list"), (b, "via B's path"))
     for owner, where in paths:
-        expect_403(f"get A's task {where}", api.get(owner, task_a, tb).status_code)
-        expect_403(f"update A's task {where}", api.update(owner, task_a, tb, hijack).status_code)
-        expect_403(f"complete A's task {where}", api.complete(owner, task_a, tb).status_code)
-        expect_403(f"delete A's task {where}", api.delete(owner, task_a, tb).status_code)
+        for route in ("get", "update", "complete", "delete"):
+            as_b(route, owner, f"{route} A's task {where}", task_a)
     if r.owner_field:
         # B creates in B's own list but names A as the owner in the body: any answer will do
         # as long as the task never lands in A's list (the owner comes from sub, FR-004)
         api.create(b, tb, "authcheck planted", {r.owner_field: a.id})
+        # A updates A's own task naming B as the owner (mass assignment): it must stay A's
+        moved = api.update(a, task_a, ta, {r.title_field: title, r.owner_field: b.id})
+        if moved.status_code < 400 and api.owner(api.item(moved) or {}) not in (None, a.id):
+            problems.append(f"A's update naming B in {r.owner_field!r} gave the task to B")
     after = api.get(a, task_a, ta)
     if (
         after.status_code != 200
@@ -190,7 +212,7 @@ def check_cross_user(ctx: Context) -> Outcome:
     listing = api.list_tasks(a, ta)
     items: list[dict[str, Any]] = api.items(listing) or []
     titles = [item.get(r.title_field) for item in items]
-    if task_a not in api.ids(items) or "authcheck intruder" in titles:
+    if task_a not in api.ids(items) or "authcheck unauthorised" in titles:
         problems.append("A's list changed (B's attempt added or removed a task)")
     # (a list that shows everyone's tasks is us1.list-own-tasks' finding, not this one's)
     planted = [i for i in items if i.get(r.title_field) == "authcheck planted"]
@@ -198,4 +220,4 @@ def check_cross_user(ctx: Context) -> Outcome:
         problems.append(f"B's task naming A in {r.owner_field!r} shows up in A's list")
     if problems:
         return failed("expected 403 and A's data unchanged; " + "; ".join(problems))
-    return passed("403 for each of B's attempts; A's task unchanged")
+    return passed("403 for each of B's attempts; A's task unchanged and still A's")
