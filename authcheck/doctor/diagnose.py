@@ -13,7 +13,6 @@ def diagnose(report: DoctorReport) -> DoctorReport:
     """The report with its ranked diagnoses filled in."""
     found: list[Found] = [*words.token_kind(report), *words.token_invalid(report)]
     found += [item for rule in RULES for item in rule(report)]
-    found += words.jwks_unreachable(report, found)
     found += words.words(report, found)
     found += words.unexplained(report, found)
     found += words.untested(report)

@@ -313,9 +313,38 @@ def refused_right_tokens(report: DoctorReport) -> list[Found]:
     ]
 
 
+def no_keys(report: DoctorReport) -> bool:
+    """No JWKS fetch seen, and the backend fails or says it cannot get keys."""
+    b = report.baseline
+    if report.accepted or report.jwks_fetches not in (0, None):
+        return False
+    if any(o.call.accepted and o.expect is not Expect.REFUSE for o in report.experiments):
+        return False
+    failed = b.status == 503 or (b.crashed and report.jwks_fetches == 0)
+    return failed or FETCH_SAID.search(b.says) is not None
+
+
+def jwks_unreachable(report: DoctorReport) -> list[Found]:
+    if not no_keys(report):
+        return []
+    seen = "the issuer saw no JWKS fetch" if report.jwks_fetches == 0 else "fetches not countable"
+    return [
+        Found(
+            4,
+            "backend-jwks-unreachable",
+            Kind.CAUSE,
+            f"The backend cannot get the signing keys from {report.jwks_url}",
+            f"{answer(report)}; {seen}",
+            f"frontend: serve the keys at {report.jwks_url} (jwt() plugin enabled)",
+            f"backend: JWKS_URL={report.jwks_url}, reachable from the backend's host "
+            "(a container's localhost is not the host's)",
+        )
+    ]
+
+
 def crashes(report: DoctorReport) -> list[Found]:
     out = []
-    if report.baseline.crashed:
+    if report.baseline.crashed and not no_keys(report):
         out.append(
             Found(
                 5,
@@ -355,6 +384,7 @@ RULES: tuple[Rule, ...] = (
     one_offs,
     algorithm,
     shared_secret,
+    jwks_unreachable,
     claim_shape,
     crashes,
     refused_right_tokens,

@@ -175,12 +175,12 @@ def run_doctor(
             keys, jwks_findings = _jwks(fetcher)
             check = check_credential(credential, policy, fetcher=fetcher)
         facts = _facts(subject.token, subject.origin, check)
+        before = _counters(subject)  # before discovery: probing may make the first fetch
         user_id = facts.sub or (subject.source.users[0].id if subject.source else "me")
         route_map, route_lines = _routes(
             http, backend, routes, openapi, resource, credential, user_id
         )
         url = backend + route_map.list.replace("{user_id}", quote(user_id, safe=""))
-        before = _counters(subject)
         baseline: BackendCall = call(http, url, f"Bearer {credential}")
         plan = _plan(subject, credential, backend, better_auth_secret)
         with ThreadPoolExecutor(WORKERS) as pool:

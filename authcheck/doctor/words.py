@@ -14,7 +14,7 @@ from authcheck.core.credential import SESSION_KINDS, TAKE_JWT
 from authcheck.core.timefmt import utc
 from authcheck.core.verify import Status
 from authcheck.doctor.model import DoctorReport, Kind
-from authcheck.doctor.rules import FETCH_SAID, Found, answer
+from authcheck.doctor.rules import Found, answer
 
 _ALG_SAID = re.compile(r"\balg(?:orithm)?\b.*\b(?:not allowed|not supported|unsupported)", re.I)
 
@@ -81,30 +81,6 @@ def token_invalid(report: DoctorReport) -> list[Found]:
             "; ".join(failed) or "see the verification",
             f"frontend: {TAKE_JWT}",
             None,
-        )
-    ]
-
-
-def jwks_unreachable(report: DoctorReport, known: list[Found]) -> list[Found]:
-    """No JWKS fetch seen, and the backend fails or says it cannot get keys."""
-    if report.accepted or known or report.jwks_fetches not in (0, None):
-        return []
-    b = report.baseline
-    if not (
-        b.status == 503 or (b.crashed and report.jwks_fetches == 0) or FETCH_SAID.search(b.says)
-    ):
-        return []
-    seen = "the issuer saw no JWKS fetch" if report.jwks_fetches == 0 else "fetches not countable"
-    return [
-        Found(
-            4,
-            "backend-jwks-unreachable",
-            Kind.CAUSE,
-            f"The backend cannot get the signing keys from {report.jwks_url}",
-            f"{answer(report)}; {seen}",
-            f"frontend: serve the keys at {report.jwks_url} (jwt() plugin enabled)",
-            f"backend: JWKS_URL={report.jwks_url}, reachable from the backend's host "
-            "(a container's localhost is not the host's)",
         )
     ]
 

@@ -6,7 +6,6 @@ PyJWKClient, the usual way — and reads the user from one claim. `Settings` is 
 read from the environment (pydantic-settings); the tests build it with explicit values.
 """
 
-
 import itertools
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -78,7 +77,9 @@ def shared_secret_verifier(s: Settings) -> Verify:
     return verify
 
 
-def task_app(verify: Verify, *, user_claim: str = "sub", catch: type[Exception] = Exception) -> FastAPI:
+def task_app(
+    verify: Verify, *, user_claim: str = "sub", catch: type[Exception] = Exception
+) -> FastAPI:
     """The task API; ``catch`` is what `current_user` turns into 401 (the rest is a 500)."""
     app = FastAPI(title="tasks")
     bearer = HTTPBearer(auto_error=False)
@@ -143,7 +144,7 @@ def task_app(verify: Verify, *, user_claim: str = "sub", catch: type[Exception] 
     return app
 
 
-def backend_for(cause: str, issuer: str, **extra: str) -> FastAPI:
+def backend_for(cause: str, issuer: str, **extra: Any) -> FastAPI:
     """One backend per cause, configured against the issuer at ``issuer``."""
     s = Settings(**{"better_auth_url": issuer, **extra})  # type: ignore[arg-type]
     pyjwt_errors = jwt.InvalidTokenError
@@ -155,7 +156,9 @@ def backend_for(cause: str, issuer: str, **extra: str) -> FastAPI:
         "typ-required": lambda: task_app(pyjwt_verifier(s, typ="JWT"), catch=pyjwt_errors),
         "user-from-email": lambda: task_app(pyjwt_verifier(s), user_claim="email"),
         "user-from-id": lambda: task_app(pyjwt_verifier(s), user_claim="id"),
-        "user-from-user_id": lambda: task_app(pyjwt_verifier(s), user_claim="user_id", catch=pyjwt_errors),
+        "user-from-user_id": lambda: task_app(
+            pyjwt_verifier(s), user_claim="user_id", catch=pyjwt_errors
+        ),
         "crashes": lambda: task_app(pyjwt_verifier(s), user_claim="userId", catch=pyjwt_errors),
         "shared-secret": lambda: task_app(shared_secret_verifier(s), catch=pyjwt_errors),
         # PyJWKClientConnectionError is a PyJWTError but no InvalidTokenError: a 500

@@ -90,3 +90,38 @@ def test_each_cause_is_ranked_first(issuer: TestIssuer, cause: str, expected: st
     code, report = doctor(issuer.url, cause, better_auth_secret="x" * 32)
     assert code == 1
     assert first(report) == expected, report["diagnosis"]
+
+
+def test_jwks_unreachable_from_the_backend_is_named_not_a_crash(issuer: TestIssuer) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}/api/auth/jwks"
+    code, report = doctor(issuer.url, "jwks-unreachable", jwks_url=nowhere)
+    assert code == 1
+    assert first(report) == "backend-jwks-unreachable", report["diagnosis"]
+    assert report["jwks"]["fetches_seen"] == 0
+
+
+def test_rs256_only_backend_gets_algorithm_not_allowed(issuer: TestIssuer) -> None:
+    code, report = doctor(issuer.url, "good", jwt_algorithms=["RS256"])
+    assert code == 1
+    assert first(report) == "algorithm-not-allowed", report["diagnosis"]
+
+
+def test_better_auth_secret_proves_the_shared_secret_setup(issuer: TestIssuer) -> None:
+    secret = "s" * 32
+    code, report = doctor(
+        issuer.url, "shared-secret", "--better-auth-secret", secret, better_auth_secret=secret
+    )
+    assert code == 1
+    assert first(report) == "shared-secret"
+    assert "it verifies HS256" in report["diagnosis"][0]["title"]
+    assert secret not in json.dumps(report)
+
+
+def test_experiments_and_their_answers_are_in_the_json(issuer: TestIssuer) -> None:
+    _, report = doctor(issuer.url, "good")
+    by_code = {e["code"]: e for e in report["experiments"]}
+    assert by_code["refuse.iss"]["accepted"] is False
+    assert by_code["refuse.alg-none"]["answer"]["status"] == 401
+    assert {"iss", "aud", "base-url", "header", "claims", "lifetime", "signature"} <= {
+        e["variable"] for e in report["experiments"]
+    }
