@@ -232,8 +232,12 @@ def _source(
 
         return ControlSource(issuer_url, client)
     assert better_auth_url is not None
-    from authcheck.engine.better_auth import BetterAuthSource
+    from authcheck.engine.better_auth import BetterAuthSource, plugin_source
 
+    # With the @authcheck/better-auth plugin every scenario runs on the app's own keys.
+    found = plugin_source(better_auth_url, client) if not users else None
+    if found is not None:
+        return found
     return BetterAuthSource(better_auth_url, client, users=users, expired_token=expired_token)
 
 

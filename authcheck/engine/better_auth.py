@@ -2,7 +2,9 @@
 
 Signs up two fresh users (or signs in the ``--user`` pair), takes JWTs from ``/api/auth/token``
 and forges attack tokens from real tokens plus the public JWKS. Tokens that need the private key
-are `MintUnavailable` (their scenarios skip) unless the server also speaks the control API.
+are `MintUnavailable` (their scenarios skip) unless the server also speaks the control API:
+`find_control` looks for the `@authcheck/better-auth` plugin under the auth base path (or the
+bundled frontend's ``/__authcheck``), and `plugin_source` runs everything through it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import secrets
 import threading
 import time
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -21,6 +23,7 @@ from authcheck.engine.catalogue import Capability
 from authcheck.engine.control import ControlClient
 from authcheck.engine.source import (
     CONTROL_CAPABILITIES,
+    ControlSource,
     IssuerFacts,
     User,
     facts_from_info,
@@ -33,6 +36,44 @@ from authcheck.issuer.keys import PublicKey, generate_key
 API = "/api/auth"
 COOKIE = "better-auth.session_token"
 JKU_BAIT = "https://jku-bait.authcheck.invalid/jwks"
+
+
+def control_bases(base_url: str) -> list[str]:
+    """Where the control API may live for a Better Auth URL, most likely first: the plugin under
+    the auth base path (the URL itself when it already ends in one, else ``/api/auth``), then
+    the URL itself (the bundled frontend's ``/__authcheck``, the test issuer)."""
+    base = base_url.rstrip("/")
+    path = urlsplit(base).path
+    candidates = [base] if path else []
+    candidates += [base + API, base]
+    return list(dict.fromkeys(candidates))
+
+
+def find_control(base_url: str, client: httpx.Client) -> ControlClient | None:
+    """The control API of this Better Auth (plugin first), or None when it speaks none."""
+    for candidate in control_bases(base_url):
+        control = ControlClient(candidate, client)
+        try:
+            if control.info().get("kind") is not None:
+                return control
+        except (UnreachableError, BadInputError):
+            continue
+    return None
+
+
+def plugin_source(base_url: str, client: httpx.Client) -> ControlSource | None:
+    """Every scenario through the `@authcheck/better-auth` plugin (the app's own keys), if found."""
+    control = find_control(base_url, client)
+    if control is None:
+        return None
+    source = ControlSource(control.base_url, client)
+    plugin = source.control.info().get("plugin")
+    how = "the authcheck plugin" if plugin else "its control API"
+    source.description = (
+        f"Better Auth at {base_url.rstrip('/')} through {how} at {control.base_url}/__authcheck "
+        "(tokens signed with the app's own keys)"
+    )
+    return source
 
 
 def _decoded(token: str) -> DecodedToken:
@@ -67,14 +108,10 @@ class BetterAuthSource:
         self._client = client
         self._lock = threading.Lock()
         self.expired_token = expired_token
-        self.control: ControlClient | None = None
         caps = {Capability.BETTER_AUTH}
-        try:
-            ControlClient(self.base_url, client).info()
-            self.control = ControlClient(self.base_url, client)
+        self.control = find_control(self.base_url, client)
+        if self.control is not None:
             caps |= CONTROL_CAPABILITIES
-        except (UnreachableError, BadInputError):
-            self.control = None
         if expired_token:
             caps.add(Capability.EXPIRED_TOKEN)
         self.capabilities = frozenset(caps)
@@ -89,6 +126,8 @@ class BetterAuthSource:
         ]
         self.users = (self._sessions[0].user, self._sessions[1].user)
         how = "two fresh users" if fresh else "the given users"
+        if self.control is not None:
+            how += f", control API at {self.control.base_url}/__authcheck"
         self.description = f"Better Auth at {self.base_url} ({how})"
         self._foreign = generate_key("EdDSA")
 
@@ -188,7 +227,10 @@ class BetterAuthSource:
 
     def _need_control(self) -> ControlClient:
         if self.control is None:
-            raise MintUnavailable("this Better Auth does not speak the control API")
+            raise MintUnavailable(
+                "this Better Auth has no control API: add the @authcheck/better-auth plugin "
+                "(packages/better-auth), or use `authcheck issuer serve` with --issuer-url"
+            )
         return self.control
 
     def rotate(self) -> str:

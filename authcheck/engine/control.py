@@ -15,7 +15,8 @@ PREFIX = "/__authcheck"
 
 
 class ControlClient:
-    """Talks to ``/__authcheck/`` of a test issuer or the bundled Better Auth frontend."""
+    """Talks to ``{base_url}/__authcheck/``: the test issuer's origin, or a Better Auth auth base
+    path (``http://host/api/auth``) where the `@authcheck/better-auth` plugin mounts it."""
 
     def __init__(self, base_url: str, client: httpx.Client | None = None) -> None:
         self.base_url = base_url.rstrip("/")
@@ -29,7 +30,8 @@ class ControlClient:
         except httpx.HTTPError as exc:
             raise UnreachableError(
                 f"issuer not reachable at {self.base_url}: {http_error_reason(exc)}",
-                hint="start one with `authcheck issuer serve` or check --issuer-url",
+                hint="start one with `authcheck issuer serve`, add the @authcheck/better-auth "
+                "plugin to your Better Auth, or check the URL",
             ) from exc
         try:
             data = response.json()

@@ -23,12 +23,16 @@ from authcheck.issuer.forge import MintUnavailable
 
 Progress = Callable[[ProgressEvent], None]
 
+_CONTROL = (
+    "the control API: the @authcheck/better-auth plugin in your Better Auth "
+    "(--better-auth-url), or `authcheck issuer serve` (--issuer-url)"
+)
 _HOW = {
-    Capability.MINT: "an issuer with the control API (--issuer-url)",
-    Capability.ROTATE: "an issuer with the control API (--issuer-url)",
-    Capability.OUTAGE: "an issuer with the control API (--issuer-url)",
-    Capability.COUNTERS: "an issuer with the control API (--issuer-url)",
-    Capability.EXPIRED_TOKEN: "the control API or --expired-token",
+    Capability.MINT: _CONTROL,
+    Capability.ROTATE: _CONTROL,
+    Capability.OUTAGE: _CONTROL,
+    Capability.COUNTERS: _CONTROL,
+    Capability.EXPIRED_TOKEN: f"{_CONTROL}, or --expired-token",
     Capability.BROWSER: "a browser: --frontend-url (or authcheck demo)",
     Capability.BETTER_AUTH: "a real Better Auth (--better-auth-url)",
 }
