@@ -32,6 +32,8 @@ class CaptureResult:
     console_log: Path | None = None
     error: str | None = None  # why the capture could not complete (login failed, page crashed…)
     notes: tuple[str, ...] = field(default=())
+    page_origin: str | None = None  # the origin the page ran at (what its requests sent as Origin)
+    blocked: tuple[str, ...] = field(default=())  # the browser's own CORS messages, redacted
 
 
 class BrowserCapture(Protocol):

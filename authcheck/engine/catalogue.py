@@ -40,6 +40,7 @@ class CheckKind(StrEnum):
     CRUD = "crud"
     TOKEN_FORMAT = "token-format"
     BEARER_HEADER = "bearer-header"
+    CORS_PREFLIGHT = "cors-preflight"
     SCOPED_BY_SUB = "scoped-by-sub"
     CROSS_USER = "cross-user"
     KEY_ROTATION = "key-rotation"

@@ -1,28 +1,33 @@
 """Playwright + Debian's Chromium: sign in through the page, record what it sends to the backend.
 
-Implements `authcheck.engine.browser.BrowserCapture`. Every request from the page to the backend
-origin is recorded with its Authorization header, exactly as the browser sent it; on a failure
-(or a backend error status) a screenshot and the page's console log are saved in
-``artifacts_dir``.
+Implements `authcheck.engine.browser.BrowserCapture`. The sign-in or sign-up form is found in
+the page (`authcheck.frontend.signin`, a selectors file overrides it); every request from the
+page to the backend origin is recorded with its Authorization header, exactly as the browser
+sent it, and whether an answer came back; Chromium's own CORS messages are kept. On a failure (or
+a backend error status) a screenshot and the page's console log are saved in ``artifacts_dir``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from authcheck.core.redact import redact_text
 from authcheck.engine.browser import CapturedRequest, CaptureResult
 from authcheck.errors import BadInputError, UnreachableError
+from authcheck.frontend import formfind
 from authcheck.frontend.selectors import Selectors
+from authcheck.frontend.signin import POLL_S, SignIn, SignInStopped
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page, Request, Response
+    from playwright.sync_api import Page, Request, Response
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = (
@@ -37,10 +42,6 @@ CHROMIUM_FLAGS = (
 
 class BrowserMissingError(UnreachableError):
     """No Chromium to drive."""
-
-
-class _SignInRejected(Exception):
-    """The page showed its error marker instead of the signed-in marker (internal)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class _Recorder:
         self.backend_origin = backend_origin
         self._entries: list[tuple[Request, dict[str, Any]]] = []
         self.console: list[str] = []
+        self.blocked: list[str] = []  # Chromium's "blocked by CORS policy" lines
 
     def on_request(self, request: Request) -> None:
         if request.method == "OPTIONS" or origin_of(request.url) != self.backend_origin:
@@ -105,9 +107,22 @@ class _Recorder:
         for request, entry in self._entries:
             if request is response.request:
                 entry["status"] = response.status
+                if response.status >= 400 and request.method == "POST":
+                    entry["detail"] = _detail(response)
+
+    def on_failed(self, request: Request) -> None:
+        for seen, entry in self._entries:
+            if seen is request:
+                entry["failure"] = request.failure or "failed"
 
     def on_console(self, kind: str, text: str) -> None:
         self.console.append(f"[{kind}] {text}")
+        said = _redact_cors(text)
+        if "CORS policy" in text and said not in self.blocked:
+            self.blocked.append(said)
+
+    def posts_since(self, count: int) -> list[dict[str, Any]]:
+        return [e for _, e in self._entries[count:] if e["method"] == "POST"]
 
     def requests(self) -> tuple[CapturedRequest, ...]:
         return tuple(
@@ -135,6 +150,7 @@ class PlaywrightCapture:
         selectors: Selectors | None = None,
         timeout: float = 15.0,
         always_screenshot: bool = False,  # also on success (the demo's HTML report shows it)
+        rate_limit_wait: float = 30.0,  # at most this long waiting out Better Auth's 429s
     ) -> None:
         self.frontend_url = frontend_url.rstrip("/")
         self.always_screenshot = always_screenshot
@@ -144,11 +160,13 @@ class PlaywrightCapture:
         self.credentials = credentials
         self.selectors = selectors or Selectors()
         self.timeout_ms = timeout * 1000
+        self.timeout_s = timeout
+        self.rate_limit_wait = rate_limit_wait
         self._step = "not started"  # what the capture was doing, for the error line
         self._password: str | None = None  # the one in use, masked in every line and file
         if credentials is None and not self.selectors.can_sign_up:
             raise BadInputError(
-                "this frontend has no sign-up form in the selectors file",
+                "the selectors file says this frontend has no sign-up form (signup_path = '')",
                 hint="set AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD to an existing account",
             )
 
@@ -175,15 +193,17 @@ class PlaywrightCapture:
                 page.set_default_timeout(self.timeout_ms)
                 page.on("request", recorder.on_request)
                 page.on("response", recorder.on_response)
+                page.on("requestfailed", recorder.on_failed)
                 page.on("console", lambda m: recorder.on_console(m.type, m.text))
                 page.on("pageerror", lambda e: recorder.on_console("pageerror", str(e)))
                 error: str | None = None
                 try:
                     self._sign_in(page, notes)
+                    self._settle(page)
                     if self.selectors.can_create_task:
                         self._create_task(page, recorder, notes)
-                except _SignInRejected as exc:
-                    error = str(exc)
+                except SignInStopped as exc:
+                    error = self._mask(str(exc))
                 except PlaywrightError as exc:
                     error = self._mask(f"{self._step}: {_first_line(exc)}")
                 token = self._evaluate(page, self.selectors.token_expression)
@@ -191,6 +211,12 @@ class PlaywrightCapture:
                 requests = recorder.requests()
                 if error is None and not requests:
                     notes.append(f"the page sent no request to {self.backend_origin}")
+                unanswered = [r for r in requests if r.status is None]
+                if unanswered:
+                    notes.append(
+                        f"{len(unanswered)} of {len(requests)} requests to {self.backend_origin} "
+                        "got no answer in the browser (blocked or failed before the backend)"
+                    )
                 failed = error is not None or any((r.status or 0) >= 400 for r in requests)
                 screenshot, console_log = (
                     self._save_artifacts(page, recorder, "failure" if failed else "dashboard")
@@ -207,73 +233,60 @@ class PlaywrightCapture:
             console_log=console_log,
             error=error,
             notes=tuple(notes),
+            page_origin=origin_of(self.frontend_url),
+            blocked=tuple(recorder.blocked),
         )
 
-    def _url(self, path: str) -> str:
-        return urljoin(self.frontend_url + "/", path.lstrip("/"))
-
     def _sign_in(self, page: Page, notes: list[str]) -> None:
-        s = self.selectors
+        signin = SignIn(
+            page,
+            self.selectors,
+            self.frontend_url,
+            timeout_s=self.timeout_s,
+            rate_limit_wait_s=self.rate_limit_wait,
+            step=self._set_step,
+            mask=self._mask,
+        )
         creds = self.credentials
         if creds is None:
             creds = Credentials.fresh()
             self._password = creds.password
-            self._step = f"signing up at {self._url(s.signup_path)}"
-            page.goto(self._url(s.signup_path))
-            page.fill(s.signup_name, creds.name)
-            page.fill(s.signup_email, creds.email)
-            page.fill(s.signup_password, creds.password)
-            page.click(s.signup_submit)
-            done, tried = f"signed up a fresh user {creds.email}", f"tried to sign up {creds.email}"
+            fields = signin.open_signup()
+            role, done = "signup", f"signed up a fresh user {creds.email}"
+            tried = f"tried to sign up {creds.email}"
         else:
             self._password = creds.password
-            self._step = f"signing in at {self._url(s.login_path)}"
-            page.goto(self._url(s.login_path))
-            page.fill(s.signin_email, creds.email)
-            page.fill(s.signin_password, creds.password)
-            page.click(s.signin_submit)
-            done, tried = f"signed in as {creds.email}", f"tried to sign in as {creds.email}"
+            fields = signin.open_signin()
+            role, done = "signin", f"signed in as {creds.email}"
+            tried = f"tried to sign in as {creds.email}"
+        if "_found" in fields:
+            notes.append(f"found the {role.replace('sign', 'sign-')} form: {fields.pop('_found')}")
+        values = {"name": creds.name, "email": creds.email, "password": creds.password}
         try:
-            self._wait_until_signed_in(page)
+            signin.submit(fields, values, role)  # type: ignore[arg-type]
+        except SignInStopped as exc:
+            notes.append(tried)
+            check = " (check AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD)" if self.credentials else ""
+            if "rejected" in str(exc):
+                raise SignInStopped(f"{exc}{check}") from None
+            raise
         except Exception:
             notes.append(tried)
             raise
         notes.append(done)
 
-    def _wait_until_signed_in(self, page: Page) -> None:
-        """The signed-in marker, or fail at once when the page shows its error marker first."""
-        s = self.selectors
-        signed_in = page.locator(s.signed_in)
-        if not s.error_marker:
-            self._step = f"waiting for the signed-in marker {s.signed_in!r}"
-            signed_in.first.wait_for(state="attached")
-            return
-        self._step = (
-            f"waiting for the signed-in marker {s.signed_in!r} or the error marker "
-            f"{s.error_marker!r}"
-        )
-        error_marker = page.locator(s.error_marker)
-        signed_in.or_(error_marker).first.wait_for(state="attached")  # whichever comes first
-        if signed_in.count() or not error_marker.count():
-            return
-        said = self._page_text(error_marker.first)
-        why = f"it says {said!r}" if said else f"its error marker {s.error_marker!r} appeared"
-        what = "sign-up" if self.credentials is None else "sign-in"
-        check = " (check AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD)" if self.credentials else ""
-        raise _SignInRejected(
-            self._mask(f"the page rejected the {what} at {page.url}: {why}{check}")
-        )
+    def _set_step(self, step: str) -> None:
+        self._step = step
 
-    def _page_text(self, locator: Locator) -> str:
-        """The element's visible words, one line, short, password masked, tokens redacted."""
+    def _settle(self, page: Page) -> None:
+        """Let the signed-in page load and make its first calls (bounded; a busy page is fine)."""
         from playwright.sync_api import Error as PlaywrightError
 
+        self._step = "waiting for the signed-in page to settle"
         try:
-            text = locator.inner_text(timeout=1000)
+            page.wait_for_load_state("networkidle", timeout=self.timeout_ms)
         except PlaywrightError:
-            return ""
-        text = self._mask(" ".join(text.split()))  # before cutting: no half password survives
-        return text[:200] + ("…" if len(text) > 200 else "")
+            pass
 
     def _mask(self, text: str) -> str:
         """`redact_text`, and the password in use replaced even where it looks like a word."""
@@ -283,23 +296,38 @@ class PlaywrightCapture:
 
     def _create_task(self, page: Page, recorder: _Recorder, notes: list[str]) -> None:
         s = self.selectors
+        title_at, submit_at = s.task_title, s.task_submit
+        if not (title_at and submit_at):
+            if not formfind.find_task_form(page):
+                notes.append("no task form found: recorded what the page sent by itself")
+                return
+            title_at, submit_at = formfind.TASK_TITLE, formfind.TASK_SUBMIT
         title = f"authcheck capture {secrets.token_hex(3)}"
         before = len(recorder)
-        self._step = f"creating a task with {s.task_title!r} and {s.task_submit!r}"
-        with page.expect_response(
-            lambda r: r.request.method == "POST" and origin_of(r.url) == self.backend_origin
-        ) as created:
-            page.fill(s.task_title, title)
-            page.click(s.task_submit)
-        if created.value.status >= 400:
-            said = _detail(created.value)
-            notes.append(
-                f"the backend answered {created.value.status} to creating a task"
-                + (f": {said}" if said else "")
-            )
-            return
+        self._step = f"creating a task with {title_at!r} and {submit_at!r}"
+        page.fill(title_at, title)
+        page.click(submit_at)
         self._step = "waiting for the new task in the list"
-        page.get_by_text(title).first.wait_for(state="visible")
+        deadline = time.monotonic() + self.timeout_s
+        shown = page.get_by_text(title)
+        while not shown.count():
+            posts = recorder.posts_since(before)
+            if any("failure" in e for e in posts):
+                notes.append("the request creating the task got no answer (blocked or failed)")
+                return
+            refused = [e for e in posts if (e["status"] or 0) >= 400]
+            if refused:
+                said = refused[0].get("detail")
+                notes.append(
+                    f"the backend answered {refused[0]['status']} to creating a task"
+                    + (f": {said}" if said else "")
+                )
+                return
+            if time.monotonic() > deadline:
+                waited = f"{self.timeout_s:.0f} s"
+                notes.append(f"the new task did not appear in the page within {waited}")
+                return
+            page.wait_for_timeout(POLL_S * 1000)
         notes.append(f"created and listed task {title!r}")
         if any((status or 0) >= 400 for status in recorder.statuses_since(before)):
             notes.append("a backend call after creating the task failed")
@@ -346,6 +374,17 @@ def _detail(response: Response) -> str:
         pass
     text = " ".join(text.split())
     return redact_text(text[:300] + ("…" if len(text) > 300 else ""))
+
+
+_CORS_HEADER = re.compile(r"(Access-Control-[A-Za-z-]+)")
+
+
+def _redact_cors(text: str) -> str:
+    """`redact_text`, but the Access-Control-* header names stay readable."""
+    return "".join(
+        part if _CORS_HEADER.fullmatch(part) else redact_text(part)
+        for part in _CORS_HEADER.split(text)
+    )
 
 
 def _first_line(exc: Exception) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from authcheck.engine.catalogue import CheckKind
-from authcheck.engine.checks import keys, misc, reject, secret, tasks, token
+from authcheck.engine.checks import cors, keys, misc, reject, secret, tasks, token
 from authcheck.engine.context import Context
 from authcheck.engine.results import Outcome
 
@@ -20,6 +20,7 @@ CHECKS: dict[CheckKind, Check] = {
     CheckKind.CROSS_USER: tasks.check_cross_user,
     CheckKind.TOKEN_FORMAT: token.check_token_format,
     CheckKind.BEARER_HEADER: token.check_bearer_header,
+    CheckKind.CORS_PREFLIGHT: cors.check_cors_preflight,
     CheckKind.KEY_ROTATION: keys.check_key_rotation,
     CheckKind.JWKS_OUTAGE: keys.check_jwks_outage,
     CheckKind.LOCAL_VALIDATION: keys.check_local_validation,
