@@ -102,8 +102,20 @@ def run(
         ),
     ] = None,
     routes: Annotated[
-        str, typer.Option(help="default (/api/{user_id}/tasks), flat (/api/tasks) or a file.")
-    ] = "default",
+        str | None,
+        typer.Option(
+            help="A routes file (or default, flat). Without it the task API is discovered: "
+            "the target's OpenAPI document, else probing with a valid token."
+        ),
+    ] = None,
+    openapi: Annotated[
+        str | None,
+        typer.Option(help="The target's OpenAPI document (URL or file) when not at /openapi.json."),
+    ] = None,
+    resource: Annotated[
+        str | None,
+        typer.Option(help="The task resource's name (e.g. todos) when several fit."),
+    ] = None,
     select: Annotated[list[str] | None, typer.Option(help="Only these ids (globs).")] = None,
     skip: Annotated[list[str] | None, typer.Option(help="Not these ids (globs).")] = None,
     report_json: Annotated[
@@ -153,12 +165,12 @@ def run(
     from authcheck.cli.common import stdout_console
     from authcheck.engine.catalogue import select as pick
     from authcheck.engine.context import RunSettings
-    from authcheck.engine.results import ProgressEvent, Status
+    from authcheck.engine.results import ProgressEvent
     from authcheck.engine.routes import load_routes
     from authcheck.engine.runner import Runner, RunOptions
     from authcheck.report.base import ScenarioFormat
     from authcheck.report.scenario_formats import renderer_for
-    from authcheck.report.scenario_table import STYLE, scenario_table
+    from authcheck.report.scenario_table import STYLE, scenario_table, setup_text
 
     out, err = stdout_console(), stdout_console(stderr=True)
     with fail_cleanly("scenarios run"):
@@ -177,9 +189,9 @@ def run(
             raise BadInputError(
                 "--select/--skip leave no scenario to run", "see `authcheck scenarios list`"
             )
-        if not routes.strip():
+        if routes is not None and not routes.strip():
             raise BadInputError("--routes is empty", "use default, flat or a routes file")
-        route_map = load_routes(routes)
+        route_map = None if routes is None else load_routes(routes)
         if junit is not None and str(junit) == "-":
             raise BadInputError(
                 "--junit - is not supported (stdout is for --report-json -)", "give a file name"
@@ -191,6 +203,8 @@ def run(
         source = _source(issuer_url, better_auth_url, credentials, expired_token)
 
         def progress(event: ProgressEvent) -> None:
+            if event.setup is not None:
+                err.print(setup_text(event.setup))
             if event.result is not None:
                 style = STYLE[event.result.status]
                 err.print(f"[{style}]{event.result.status.value:>7}[/] {event.scenario_id}")
@@ -199,11 +213,27 @@ def run(
         settings = RunSettings(
             thorough=thorough, outage_s=outage_seconds, better_auth_secret=better_auth_secret
         )
-        options = RunOptions(target=target, routes=route_map, workers=workers, settings=settings)
+        options = RunOptions(
+            target=target,
+            routes=route_map,
+            routes_from=f"--routes {routes}",
+            openapi=openapi,
+            resource=resource,
+            workers=workers,
+            settings=settings,
+        )
         runner = Runner(source, options, browser=browser, progress=progress)
         report = runner.run(scenarios)
     to_stdout = report_json is not None and str(report_json) == "-"
     (err if to_stdout else out).print(scenario_table(report))
+    if report.setup is not None and report.setup.failure is not None:
+        from rich.text import Text
+
+        headline = Text.assemble(
+            ("preflight failed: ", "bold red"),
+            f"{report.setup.failure}\n  → {report.setup.advice}",
+        )
+        (err if to_stdout else out).print(headline)
     if report_json is not None:
         text = renderer_for(ScenarioFormat.JSON).render(report)
         if to_stdout:
@@ -214,8 +244,7 @@ def run(
     if junit is not None:
         with fail_cleanly("scenarios run"):
             write_report(junit, renderer_for(ScenarioFormat.JUNIT).render(report))
-    bad = report.count(Status.FAILED) + report.count(Status.ERROR)
-    raise typer.Exit(1 if bad else 0)
+    raise typer.Exit(1 if report.failed else 0)
 
 
 def _source(

@@ -52,26 +52,43 @@ class ScenarioResult:
 
 
 @dataclass(frozen=True)
+class Setup:
+    """What the run learned before the scenarios: where the task API is, and the preflight."""
+
+    routes_from: str  # "/openapi.json", "probing", "--routes FILE"
+    lines: tuple[str, ...]  # what discovery found
+    preflight: str  # "create, list, … all worked" or the failure's headline
+    failure: str | None = None  # the preflight's failure (the run's headline), if any
+    advice: str = ""
+    requests: tuple[RecordedRequest, ...] = ()
+
+
+@dataclass(frozen=True)
 class RunReport:
     target: str
     source: str
     started_at: str  # ISO 8601 UTC
     duration_s: float
     results: tuple[ScenarioResult, ...]
+    setup: Setup | None = None
 
     def count(self, status: Status) -> int:
         return sum(1 for result in self.results if result.status is status)
 
     @property
     def failed(self) -> bool:
+        if self.setup is not None and self.setup.failure is not None:
+            return True
         return any(r.status in (Status.FAILED, Status.ERROR) for r in self.results)
 
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """``kind`` is ``started`` (result None) or ``finished``; ``total`` scenarios in the run."""
+    """``kind`` is ``prepared`` (setup set: routes found, preflight done), ``started`` or
+    ``finished`` (result set); ``total`` scenarios in the run."""
 
     kind: str
     scenario_id: str
     total: int
     result: ScenarioResult | None = None
+    setup: Setup | None = None

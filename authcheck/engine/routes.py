@@ -51,6 +51,11 @@ class Routes(BaseModel):
     def flat(self) -> bool:
         return "{user_id}" not in self.list
 
+    @property
+    def completes(self) -> bool:
+        """False when the target has no way to complete a task (no route, no field)."""
+        return bool(self.complete) or bool(self.completed_field)
+
 
 FLAT = Routes(
     list="/api/tasks",

@@ -15,6 +15,8 @@ from authcheck.engine.browser import BrowserCapture
 from authcheck.engine.catalogue import Capability, Scenario
 from authcheck.engine.checks import CHECKS
 from authcheck.engine.context import Context, Recorder, RunSettings, SharedCapture
+from authcheck.engine.preflight import Preflight
+from authcheck.engine.prepare import prepare
 from authcheck.engine.results import ProgressEvent, RunReport, ScenarioResult, Status
 from authcheck.engine.routes import Routes
 from authcheck.engine.source import TokenSource
@@ -41,7 +43,10 @@ _HOW = {
 @dataclass(frozen=True)
 class RunOptions:
     target: str
-    routes: Routes = Routes()
+    routes: Routes | None = None  # None: discover them (OpenAPI document, else probing)
+    routes_from: str = "--routes"  # where given routes came from, for the report
+    openapi: str | None = None  # --openapi URL|FILE
+    resource: str | None = None  # --resource NAME
     workers: int = 8
     timeout_s: float = 10.0
     settings: RunSettings = RunSettings()
@@ -78,12 +83,27 @@ class Runner:
         if browser is not None:
             caps.add(Capability.BROWSER)
         self.capabilities = frozenset(caps)
+        self._routes: Routes = options.routes or Routes()
+        self._preflight: Preflight | None = None
 
     def run(self, scenarios: Sequence[Scenario]) -> RunReport:
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
         started = time.perf_counter()
         try:
             check_reachable(self._client, self.options.target)
+            options = self.options
+            prepared = prepare(
+                self._client,
+                self.source,
+                options.target,
+                scenarios,
+                routes=options.routes,
+                routes_from=options.routes_from,
+                openapi=options.openapi,
+                resource=options.resource,
+            )
+            self._routes, self._preflight = prepared.routes, prepared.preflight
+            self._progress(ProgressEvent("prepared", "", len(scenarios), setup=prepared.setup))
             total = len(scenarios)
             results: dict[str, ScenarioResult] = {}
 
@@ -109,6 +129,7 @@ class Runner:
             started_at=started_at,
             duration_s=round(time.perf_counter() - started, 3),
             results=tuple(results[s.id] for s in scenarios),
+            setup=prepared.setup,
         )
 
     def run_one(self, scenario: Scenario) -> ScenarioResult:
@@ -118,11 +139,18 @@ class Runner:
         if missing:
             how = "; ".join(f"{need.value} needs {_HOW[need]}" for need in missing)
             status, reason, details = Status.SKIPPED, f"skipped: {how}", {}
+        elif self._preflight is not None and self._preflight.blocks(scenario.check):
+            failure = self._preflight.failure
+            assert failure is not None
+            status, details = Status.NOT_RUN, dict[str, object]()
+            reason = (
+                f"not run: the preflight's {failure.step.value} step failed ({failure.problem})"
+            )
         else:
             ctx = Context(
                 scenario,
                 self.source,
-                self.options.routes,
+                self._routes,
                 recorder,
                 self._browser,
                 settings=self.options.settings,

@@ -21,6 +21,7 @@ def report_dict(report: RunReport) -> dict[str, Any]:
         "started_at": report.started_at,
         "duration_s": report.duration_s,
         "counts": {status.value: report.count(status) for status in Status},
+        "setup": None if report.setup is None else asdict(report.setup),
         "scenarios": [
             {
                 "id": r.id,

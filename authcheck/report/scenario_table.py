@@ -7,8 +7,9 @@ import io
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from authcheck.engine.results import RunReport, Status
+from authcheck.engine.results import RunReport, Setup, Status
 
 STYLE = {
     Status.PASSED: "green",
@@ -45,11 +46,29 @@ def scenario_table(report: RunReport) -> Table:
     return table
 
 
+def setup_text(setup: Setup) -> Text:
+    """What the run learned first: the task API it found and how the happy path went."""
+    text = Text(f"task API from {setup.routes_from}", style="bold")
+    for line in setup.lines:
+        text.append(f"\n  {line}")
+    if setup.failure is None:
+        text.append(f"\npreflight: {setup.preflight}")
+        return text
+    text.append("\npreflight failed: ", style="bold red")
+    text.append(setup.failure)
+    text.append(f"\n  → {setup.advice}")
+    text.append("\n  scenarios that rely on it are not run; fix this first")
+    return text
+
+
 class TableRenderer:
     def __init__(self, width: int = 160) -> None:
         self.width = width
 
     def render(self, report: RunReport) -> str:
         out = io.StringIO()
-        Console(file=out, width=self.width, color_system=None).print(scenario_table(report))
+        console = Console(file=out, width=self.width, color_system=None)
+        if report.setup is not None:
+            console.print(setup_text(report.setup))
+        console.print(scenario_table(report))
         return out.getvalue()
