@@ -1,7 +1,7 @@
 # The two commands a new user needs (see README):
 #   make demo   set everything up, then run the end-to-end demo
 #   make test   set everything up, then run every test
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench lock
 
 setup:
 	bash scripts/setup.sh
@@ -19,3 +19,8 @@ lint: setup
 
 bench: setup
 	.venv/bin/python -m bench
+
+# Re-pin requirements/dev.lock after a change to pyproject.toml's dependencies (keeps the
+# existing pins where they still fit; add --upgrade to move everything to the newest).
+lock:
+	.venv/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.lock

@@ -12,6 +12,7 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)  # load generator for `make bench`
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
     say "missing system packages: ${missing[*]}; install them (apt-get install -y ${missing[*]}) and run again"
@@ -27,10 +28,17 @@ if [ ! -x .venv/bin/python ]; then
   say "creating .venv"
   python3 -m venv .venv
 fi
-if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
-  say "installing authcheck and its dev tools into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
+# The exact versions the tests passed with (requirements/dev.lock, hashes checked), then
+# authcheck itself without resolving again. `make lock` rewrites the lock from pyproject.toml.
+if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ] \
+    || [ requirements/dev.lock -nt .venv/.installed ]; then
+  say "installing the locked Python environment (requirements/dev.lock) into .venv"
+  .venv/bin/python -m pip install -q --require-hashes --no-deps -r requirements/dev.lock
+  .venv/bin/python -m pip install -q --no-deps -e .
+  if ! .venv/bin/python -m pip check >&2; then
+    say "requirements/dev.lock is out of step with pyproject.toml: run 'make lock', then again"
+    exit 1
+  fi
   touch .venv/.installed
 fi
 

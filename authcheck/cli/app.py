@@ -1,8 +1,14 @@
-"""The Typer app, built from one module per command group."""
+"""The Typer app, built from one module per command group.
+
+A command whose optional dependencies are not installed (``pip install authcheck`` has no
+servers and no browser) still shows in ``--help`` and, run, says in one line which extra to
+install (exit 2); `missing_extra` is that decision, also used by ``main.run_app``.
+"""
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import typer
 
@@ -15,11 +21,45 @@ COMMAND_MODULES = (
     "mint",
     "issuer",
     "scenarios",
+    "routes",
     "frontend",
     "capture",
     "doctor",
     "demo",
 )
+
+
+# The optional dependencies, by the extra that installs them (pyproject.toml).
+EXTRAS = {
+    "starlette": "harness",
+    "uvicorn": "harness",
+    "playwright": "browser",
+    "fastapi": "backend",
+    "sqlmodel": "backend",
+    "pydantic_settings": "backend",
+    "psycopg": "backend",
+}
+
+
+def missing_extra(exc: ModuleNotFoundError) -> str | None:
+    """The one-line message for an optional dependency that is not installed, else None."""
+    root = (exc.name or "").partition(".")[0]
+    extra = EXTRAS.get(root)
+    if extra is None:
+        return None
+    return f"needs {root}, from the {extra!r} extra: pip install 'authcheck[{extra}]'"
+
+
+def _register_unavailable(app: typer.Typer, name: str, why: str) -> None:
+    @app.command(
+        name,
+        help=f"(Not installed: {why}.)",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        add_help_option=False,
+    )
+    def _unavailable() -> None:
+        typer.echo(f"authcheck {name}: {why}", err=True)
+        raise typer.Exit(2)
 
 
 def build_app(only: str | None = None) -> typer.Typer:
@@ -60,8 +100,21 @@ def build_app(only: str | None = None) -> typer.Typer:
 
     names = (only,) if only in COMMAND_MODULES else COMMAND_MODULES
     for name in names:
-        importlib.import_module(f"authcheck.cli.{name}").register(app)
+        try:
+            module = importlib.import_module(f"authcheck.cli.{name}")
+        except ModuleNotFoundError as exc:
+            why = missing_extra(exc)
+            if why is None:
+                raise
+            _register_unavailable(app, name, why)
+            continue
+        module.register(app)
     return app
 
 
-app = build_app()
+def __getattr__(name: str) -> Any:  # `from authcheck.cli.app import app`: every command, built once
+    if name == "app":
+        built = build_app()
+        globals()["app"] = built
+        return built
+    raise AttributeError(name)

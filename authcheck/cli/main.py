@@ -35,6 +35,14 @@ def run_app(app: Any, args: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _terminated)
     try:
         status = app(args=args, standalone_mode=False)
+    except ModuleNotFoundError as exc:  # an optional extra a command imports when it runs
+        from authcheck.cli.app import missing_extra
+
+        why = missing_extra(exc)
+        if why is None:
+            raise
+        sys.stderr.write(f"authcheck: {why}\n")
+        return 2
     except typer.Abort:
         sys.stderr.write("authcheck: interrupted\n")
         return 130
