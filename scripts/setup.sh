@@ -52,4 +52,10 @@ if [ -f reference_frontend/package-lock.json ]; then
     (cd reference_frontend && npm run -s build)
   fi
 fi
+# --- the shape zoo's Express + jose backend (tests/zoo) ------------------------------------
+zoo=tests/zoo/express
+if [ ! -d $zoo/node_modules ] || [ $zoo/package-lock.json -nt $zoo/node_modules/.package-lock.json ]; then
+  say "npm ci in $zoo"
+  (cd $zoo && npm ci --no-audit --no-fund --loglevel=error)
+fi
 say "ready"

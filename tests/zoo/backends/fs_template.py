@@ -4,14 +4,17 @@
 the list as ``{"data": [...], "count": n}``; HTTPBearer and PyJWKClient. No user id in the path:
 another user's task is 403 "Not enough permissions" like the template's items."""
 
+import shutil
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.pool import StaticPool
 from sqlmodel import Field, Session, SQLModel, col, create_engine, func, select
 
 from tests.zoo.auth.claims import InvalidToken, KeysUnavailable
@@ -143,9 +146,21 @@ def delete_task(session: SessionDep, current_user: CurrentUser, id: uuid.UUID) -
 
 
 def build_app(issuer_url: str) -> FastAPI:
-    app = FastAPI(title="Tasks (template style)", openapi_url="/api/v1/openapi.json")
+    # SQLite in a file of its own (the template uses PostgreSQL): one connection per thread, so
+    # concurrent requests get separate transactions, unlike one shared in-memory connection
+    folder = Path(tempfile.mkdtemp(prefix="zoo-template-"))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    app = FastAPI(
+        title="Tasks (template style)", openapi_url="/api/v1/openapi.json", lifespan=lifespan
+    )
     app.state.engine = create_engine(
-        "sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
+        f"sqlite:///{folder / 'app.db'}", connect_args={"check_same_thread": False}
     )
     SQLModel.metadata.create_all(app.state.engine)
     app.state.verifier = PyJWKVerifier(issuer_url)
