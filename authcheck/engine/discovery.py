@@ -55,7 +55,7 @@ def discover(
     if token is None or user_id is None:
         raise BadInputError(
             "could not find the task routes: " + "; ".join(tried or ["no OpenAPI document"]),
-            hint="pass --routes FILE (see `authcheck routes discover`)",
+            hint="pass --openapi URL|FILE, a token source to probe with, or --routes FILE",
         )
     try:
         routes, lines = probe_routes(client, target, token, user_id, resource)
