@@ -139,7 +139,9 @@ class DoctorReport:
     experiments: tuple[Outcome, ...] = ()
     routes: tuple[str, ...] = ()  # how the task routes were found, for people
     can_mint: bool = False
-    jwks_fetches: int | None = None  # JWKS fetches the issuer saw during the run (None: unknown)
+    jwks_fetches: int | None = (
+        None  # JWKS fetches the issuer ever saw, not doctor's (None: unknown)
+    )
     other_requests: int | None = None  # other requests to the issuer (get-session …)
     untested: tuple[str, ...] = ()  # what could not be tried, and how to enable it
     seconds: float = 0.0
@@ -172,7 +174,7 @@ class DoctorReport:
                 "url": self.jwks_url,
                 "keys": list(self.jwks_keys),
                 "findings": [f.to_dict() for f in self.jwks_findings],
-                "fetches_seen": self.jwks_fetches,
+                "fetches_by_others": self.jwks_fetches,
                 "other_issuer_requests": self.other_requests,
             },
             "token": {

@@ -171,11 +171,12 @@ def run_doctor(
                 base, jwks=f.jwks_url, issuer=f.issuer, audience=f.audience
             )
         credential = classify(subject.token).token or subject.token.strip()
+        before = _counters(subject)
         with JwksFetcher(policy.jwks, http) as fetcher:
             keys, jwks_findings = _jwks(fetcher)
             check = check_credential(credential, policy, fetcher=fetcher)
         facts = _facts(subject.token, subject.origin, check)
-        before = _counters(subject)  # before discovery: probing may make the first fetch
+        mine = _counters(subject)  # doctor's own JWKS fetch is not the backend's
         user_id = facts.sub or (subject.source.users[0].id if subject.source else "me")
         route_map, route_lines = _routes(
             http, backend, routes, openapi, resource, credential, user_id
@@ -189,14 +190,12 @@ def run_doctor(
     finally:
         if own:
             http.close()
-    fetches = (
-        None if before is None or after is None else after["jwks_fetches"] - before["jwks_fetches"]
-    )
-    others = (
-        after["other_requests"] - before["other_requests"]
-        if before and after and "other_requests" in before and "other_requests" in after
-        else None
-    )
+    fetches = others = None
+    if before is not None and mine is not None and after is not None:
+        # every fetch since the issuer started but doctor's own: "never" means never
+        fetches = after["jwks_fetches"] - (mine["jwks_fetches"] - before["jwks_fetches"])
+        if "other_requests" in before and "other_requests" in after:
+            others = after["other_requests"] - before["other_requests"]
     report = DoctorReport(
         better_auth_url=base,
         backend_url=backend,

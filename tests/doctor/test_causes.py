@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -23,9 +24,15 @@ def issuer() -> Iterator[TestIssuer]:
 
 def doctor(issuer_url: str, cause: str, *extra: str, **settings: str) -> tuple[int, dict[str, Any]]:
     with ThreadedUvicorn(backend_for(cause, issuer_url, **settings)) as server:
+        reset(issuer_url)
         args = ["doctor", "--issuer-url", issuer_url, "--backend-url", server.url, "--json"]
         result = CliRunner().invoke(app, [*args, *extra])
     return result.exit_code, json.loads(result.output)
+
+
+def reset(issuer_url: str) -> None:
+    """Each backend meets the issuer fresh: "no JWKS fetch ever" counts from its start."""
+    httpx.post(issuer_url + "/__authcheck/counters/reset", timeout=5).raise_for_status()
 
 
 def first(report: dict[str, Any]) -> str:
@@ -97,7 +104,7 @@ def test_jwks_unreachable_from_the_backend_is_named_not_a_crash(issuer: TestIssu
     code, report = doctor(issuer.url, "jwks-unreachable", jwks_url=nowhere)
     assert code == 1
     assert first(report) == "backend-jwks-unreachable", report["diagnosis"]
-    assert report["jwks"]["fetches_seen"] == 0
+    assert report["jwks"]["fetches_by_others"] == 0
 
 
 def test_rs256_only_backend_gets_algorithm_not_allowed(issuer: TestIssuer) -> None:
