@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import typer
 
 TOKEN_HELP = "The token itself, '-' to read stdin, or @path to read a file."
+FLAG = ""  # metavar of an on/off option: Typer would show <bool> beside it
 JSON_HELP = "Print one JSON document to stdout."
 
 
@@ -58,12 +59,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def decode(
-        token: str = typer.Argument(..., help=TOKEN_HELP, show_default=False),
-        as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+        token: str = typer.Argument(..., metavar="TOKEN", help=TOKEN_HELP, show_default=False),
+        as_json: bool = typer.Option(False, "--json", help=JSON_HELP, metavar=FLAG),
     ) -> None:
-        """Show what TOKEN is (JWT, session id, cookie, ...) and decode it without verifying.
+        """Say what TOKEN is (JWT, session id, cookie…) and decode it, unverified.
 
-        Exit 0 for a decodable JWT, 1 for anything else or a damaged token, 2 for usage errors.
+        Exit 0 a decodable JWT, 1 anything else or a damaged token, 2 bad input.
         """
         raise typer.Exit(run(token, as_json))
 

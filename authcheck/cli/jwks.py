@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from authcheck.cli.decode import FLAG
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's command(s) to the app."""
@@ -13,15 +15,23 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def jwks(
         source: Annotated[
-            str, typer.Argument(help="JWKS URL (http/https) or file.", show_default=False)
+            str,
+            typer.Argument(
+                metavar="URL|FILE", help="JWKS URL (http/https) or file.", show_default=False
+            ),
         ],
         as_json: Annotated[
-            bool, typer.Option("--json", help="Print one JSON document to stdout.")
+            bool, typer.Option("--json", metavar=FLAG, help="Print one JSON document to stdout.")
         ] = False,
         insecure: Annotated[
-            bool, typer.Option("--insecure", help="Do not verify the server's TLS certificate.")
+            bool,
+            typer.Option(
+                "--insecure", metavar=FLAG, help="Do not verify the server's TLS certificate."
+            ),
         ] = False,
-        timeout: Annotated[float, typer.Option(min=0.1, max=120, help="Timeout (s).")] = 5.0,
+        timeout: Annotated[
+            float, typer.Option(min=0.1, max=120, metavar="SECONDS", help="Timeout (s).")
+        ] = 5.0,
     ) -> None:
         """Fetch and lint a key set: each key, the HTTP response, and findings.
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from authcheck.cli.decode import TOKEN_HELP
+from authcheck.cli.decode import FLAG, TOKEN_HELP
 
 
 def _from_command_line(ctx: typer.Context, name: str) -> bool:
@@ -20,17 +20,22 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def verify(
         ctx: typer.Context,
-        token: Annotated[str, typer.Argument(help=TOKEN_HELP, show_default=False)],
+        token: Annotated[str, typer.Argument(metavar="TOKEN", help=TOKEN_HELP, show_default=False)],
         jwks: Annotated[
             str | None,
             typer.Option(
-                "--jwks", help="JWKS URL or file.", show_default=False, envvar="AUTHCHECK_JWKS"
+                "--jwks",
+                metavar="URL|FILE",
+                help="JWKS URL or file.",
+                show_default=False,
+                envvar="AUTHCHECK_JWKS",
             ),
         ] = None,
         better_auth: Annotated[
             str | None,
             typer.Option(
                 "--better-auth",
+                metavar="URL",
                 help="Better Auth base URL: JWKS BASE/api/auth/jwks, issuer = audience = BASE "
                 "(also --better-auth-url, as in the other commands).",
                 show_default=False,
@@ -41,33 +46,44 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--better-auth-url", hidden=True, show_default=False)
         ] = None,
         issuer: Annotated[
-            str | None, typer.Option(help="Expected iss (exact).", envvar="AUTHCHECK_ISSUER")
+            str | None,
+            typer.Option(metavar="ISS", help="Expected iss (exact).", envvar="AUTHCHECK_ISSUER"),
         ] = None,
         audience: Annotated[
-            str | None, typer.Option(help="Expected aud (exact).", envvar="AUTHCHECK_AUDIENCE")
+            str | None,
+            typer.Option(metavar="AUD", help="Expected aud (exact).", envvar="AUTHCHECK_AUDIENCE"),
         ] = None,
         algorithms: Annotated[
             str | None,
             typer.Option(
+                metavar="ALGS",
                 help="Allowed algs, comma-separated (default: EdDSA, Ed25519, ES256, ES512, "
-                "RS256, PS256)."
+                "RS256, PS256).",
             ),
         ] = None,
         leeway: Annotated[
-            float, typer.Option(min=0, max=3600, help="Clock leeway in seconds.")
+            float, typer.Option(min=0, max=3600, metavar="SECONDS", help="Clock leeway in seconds.")
         ] = 0,
         require: Annotated[
-            str | None, typer.Option(help="Required claims, comma-separated (default: exp,sub).")
+            str | None,
+            typer.Option(
+                metavar="CLAIMS", help="Required claims, comma-separated (default: exp,sub)."
+            ),
         ] = None,
         as_json: Annotated[
-            bool, typer.Option("--json", help="Print one JSON document to stdout.")
+            bool, typer.Option("--json", metavar=FLAG, help="Print one JSON document to stdout.")
         ] = False,
         insecure: Annotated[
-            bool, typer.Option("--insecure", help="Do not verify the JWKS server's TLS cert.")
+            bool,
+            typer.Option(
+                "--insecure", metavar=FLAG, help="Do not verify the JWKS server's TLS cert."
+            ),
         ] = False,
-        timeout: Annotated[float, typer.Option(min=0.1, max=120, help="JWKS timeout (s).")] = 5.0,
+        timeout: Annotated[
+            float, typer.Option(min=0.1, max=120, metavar="SECONDS", help="JWKS timeout (s).")
+        ] = 5.0,
     ) -> None:
-        """Verify TOKEN against a JWKS and report every check, not only the first failure.
+        """Verify TOKEN against a JWKS: every check, not only the first failure.
 
         Exit 0 valid, 1 invalid, 2 bad input, 3 JWKS unreachable or unusable.
         """
