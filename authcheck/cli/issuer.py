@@ -19,8 +19,17 @@ def serve(
     issuer: Annotated[str | None, typer.Option(help="iss claim (default: base URL).")] = None,
     audience: Annotated[str | None, typer.Option(help="aud claim (default: base URL).")] = None,
     token_lifetime: Annotated[int, typer.Option(min=1, help="Token lifetime in seconds.")] = 900,
+    base_path: Annotated[
+        str, typer.Option(help="Better Auth's basePath: the JWKS is served below it.")
+    ] = "/api/auth",
+    jwks_path: Annotated[
+        str, typer.Option(help="Better Auth's jwks.jwksPath (e.g. /.well-known/jwks.json).")
+    ] = "/jwks",
 ) -> None:
-    """Serve /api/auth/jwks and the /__authcheck/ control API until interrupted."""
+    """Serve a Better Auth JWKS and the /__authcheck/ control API until interrupted.
+
+    For a backend that hard-codes Better Auth's default URL: --port 3000 --host localhost.
+    """
     from authcheck.issuer.server import TestIssuer
 
     with fail_cleanly("issuer serve"):
@@ -30,6 +39,7 @@ def serve(
             raise BadInputError(f"--host {host} is not loopback", hint="use 127.0.0.1")
         port_free("--port", port, host)
         server = TestIssuer(
+            jwks_path=_jwks_path(base_path, jwks_path),
             alg=alg,
             host=host,
             port=port or None,
@@ -43,11 +53,31 @@ def serve(
             typer.echo(f"  JWKS     {info['jwks_url']}", err=True)
             typer.echo(f"  iss/aud  {info['issuer']} / {info['audience']}", err=True)
             typer.echo(f"  control  {server.url}/__authcheck/ (loopback only)", err=True)
-            typer.echo(f"  backend  BETTER_AUTH_URL={server.url}", err=True)
+            typer.echo("settings for the backend (the usual names; paste what yours reads):")
+            for name, value in backend_settings(info, server.url):
+                typer.echo(f"{name}={value}")
             try:
                 threading.Event().wait()
             except KeyboardInterrupt:
                 typer.echo("stopping", err=True)
+
+
+def _jwks_path(base_path: str, jwks_path: str) -> str:
+    for option, path in (("--base-path", base_path), ("--jwks-path", jwks_path)):
+        if not path.startswith("/") or ".." in path or "?" in path:
+            raise BadInputError(f"{option} {path!r} must start with / (no .. or ?)")
+    return base_path.rstrip("/") + jwks_path
+
+
+def backend_settings(info: dict[str, str], url: str) -> list[tuple[str, str]]:
+    """The environment variables backends commonly read, with this issuer's values."""
+    return [
+        ("BETTER_AUTH_URL", url),
+        ("JWKS_URL", info["jwks_url"]),
+        ("BETTER_AUTH_JWKS_URL", info["jwks_url"]),
+        ("JWT_ISSUER", info["issuer"]),
+        ("JWT_AUDIENCE", info["audience"]),
+    ]
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from authcheck.issuer.app import build_app
-from authcheck.issuer.state import IssuerConfig, IssuerState
+from authcheck.issuer.state import JWKS_PATH, IssuerConfig, IssuerState
 from authcheck.serve import LOOPBACK, ThreadedUvicorn, free_port
 
 
@@ -21,6 +21,7 @@ class TestIssuer(ThreadedUvicorn):
         issuer: str | None = None,
         audience: str | None = None,
         token_lifetime: int = 900,
+        jwks_path: str = JWKS_PATH,
     ) -> None:
         port = port or free_port(host)
         self.state = IssuerState(
@@ -30,6 +31,7 @@ class TestIssuer(ThreadedUvicorn):
                 issuer=issuer,
                 audience=audience,
                 token_lifetime=token_lifetime,
+                jwks_path=jwks_path,
             )
         )
         super().__init__(build_app(self.state), host=host, port=port)

@@ -105,3 +105,24 @@ def test_issuer_serve_refuses_bad_options() -> None:
     assert runner.invoke(app, ["issuer", "serve", "--alg", "HS256"]).exit_code == 2
     refused = runner.invoke(app, ["issuer", "serve", "--host", "0.0.0.0"])
     assert refused.exit_code == 2 and "not loopback" in refused.output
+
+
+def test_issuer_serves_the_jwks_where_a_custom_better_auth_would() -> None:
+    from authcheck.cli.issuer import _jwks_path, backend_settings
+    from authcheck.issuer import TestIssuer
+
+    path = _jwks_path("/auth/", "/.well-known/jwks.json")
+    assert path == "/auth/.well-known/jwks.json"
+    with TestIssuer(jwks_path=path) as issuer:
+        info = httpx.get(issuer.url + "/__authcheck/info").json()
+        assert info["jwks_url"] == issuer.url + path
+        assert httpx.get(info["jwks_url"]).json()["keys"]
+        assert httpx.get(issuer.url + "/api/auth/jwks").status_code == 404
+    settings = dict(backend_settings(info, issuer.url))
+    assert settings["JWKS_URL"] == info["jwks_url"] and settings["JWT_ISSUER"] == info["issuer"]
+
+
+@pytest.mark.parametrize("bad", ["jwks", "/a/../b", "/jwks?x=1"])
+def test_a_bad_jwks_path_is_bad_input(bad: str) -> None:
+    result = runner.invoke(app, ["issuer", "serve", "--jwks-path", bad])
+    assert result.exit_code == 2 and "--jwks-path" in result.output
