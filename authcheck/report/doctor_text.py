@@ -40,7 +40,7 @@ def render_doctor(console: Console, report: DoctorReport, now: float) -> None:
     for f in report.jwks_findings:
         if f.severity is not Severity.INFO:
             print_hanging(console, "      ", f"{f.severity.value} {f.code}: {escape(f.message)}")
-    console.print(f"[bold]Token[/] from {escape(t.origin)}: {escape(t.redacted)}")
+    console.print(f"[bold]Token[/] {escape(t.redacted)}, {escape(t.origin)}")
     console.print(f"  kind {t.kind}" + (f", alg {t.alg}, kid {t.kid}" if t.alg else ""))
     if t.kind in ("jws", "cookie_cache_jwt"):
         print_hanging(
@@ -99,13 +99,16 @@ def render_doctor(console: Console, report: DoctorReport, now: float) -> None:
 
 
 def _experiments(console: Console, report: DoctorReport) -> None:
-    """One line per group of experiments: what flipped and what was wrongly accepted."""
-    groups: dict[str, list[str]] = {}
+    """Per variable: how many variations the backend accepted; wrongly accepted ones in red."""
+    groups: dict[str, list[bool]] = {}
+    holes = []
     for o in report.experiments:
-        mark = "[green]✓[/]" if o.call.accepted else "[dim]✗[/]"
+        groups.setdefault(o.variable, []).append(o.call.accepted)
         if o.expect is Expect.REFUSE and o.call.accepted:
-            mark = "[bold red]✓![/]"
-        groups.setdefault(o.variable, []).append(f"{mark}{o.call.status or '-'}")
-    if groups:
-        tried = "  ".join(f"{name} {' '.join(marks)}" for name, marks in groups.items())
-        print_hanging(console, "  experiments: ", tried, indent=4)
+            holes.append(o.change)
+    if not groups:
+        return
+    tried = ", ".join(f"{name} {sum(marks)}/{len(marks)}" for name, marks in groups.items())
+    print_hanging(console, "  experiments (accepted/tried): ", tried, indent=4)
+    for change in holes:
+        print_hanging(console, "    [bold red]accepted a wrong token:[/] ", escape(change))
