@@ -1,4 +1,4 @@
-"""JSON documents for ``decode``, ``verify`` and ``jwks --json``: one object, schema_version 1.
+"""JSON documents for ``decode``, ``verify`` and ``jwks --json``: one `envelope` each.
 
 Tokens are redacted (first characters and length); signatures appear as a length only.
 """
@@ -52,6 +52,11 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 
 
+def envelope(command: str, valid: bool, **body: Any) -> dict[str, Any]:
+    """Every token document: ``schema_version``, ``command``, ``valid``, then its own fields."""
+    return {"schema_version": SCHEMA_VERSION, "command": command, "valid": valid, **body}
+
+
 def _findings(findings: tuple[Finding, ...] | list[Finding]) -> list[dict[str, Any]]:
     return [f.to_dict() for f in findings]
 
@@ -75,57 +80,49 @@ def times(claims: dict[str, Any] | None, now: float) -> dict[str, Any]:
 
 def decode_document(shape: Classification, now: float) -> dict[str, Any]:
     decoded = shape.decoded
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "command": "decode",
-        "valid": shape.kind is TokenKind.JWS,
-        "kind": shape.kind.value,
-        "token": redact_token(shape.token) if shape.token else None,
-        "header": decoded.header if decoded else None,
-        "claims": redact_claims(decoded.claims) if decoded else None,
-        "signature_len": decoded.signature_len if decoded else None,
-        "times": times(decoded.claims if decoded else None, now),
-        "findings": _findings(shape.findings),
-    }
+    return envelope(
+        "decode",
+        shape.kind is TokenKind.JWS,
+        kind=shape.kind.value,
+        token=redact_token(shape.token) if shape.token else None,
+        header=decoded.header if decoded else None,
+        claims=redact_claims(decoded.claims) if decoded else None,
+        signature_len=decoded.signature_len if decoded else None,
+        times=times(decoded.claims if decoded else None, now),
+        findings=_findings(shape.findings),
+    )
 
 
 def verify_document(result: Any, token: str, jwks: dict[str, Any] | None) -> dict[str, Any]:
     """``result`` is a VerifyResult (typed loosely to keep this module import-light)."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "command": "verify",
-        "valid": result.valid,
-        "token": redact_token(token.strip()),
-        "header": result.header,
-        "claims": redact_claims(result.claims),
-        "signature_len": result.signature_len,
-        "key": result.key.to_dict() if result.key else None,
-        "jwks": jwks,
-        "clock_skew_seconds": result.clock_skew,
-        "checks": [c.to_dict() for c in result.checks],
-        "findings": _findings(result.findings),
-    }
+    return envelope(
+        "verify",
+        result.valid,
+        token=redact_token(token.strip()),
+        header=result.header,
+        claims=redact_claims(result.claims),
+        signature_len=result.signature_len,
+        key=result.key.to_dict() if result.key else None,
+        jwks=jwks,
+        clock_skew_seconds=result.clock_skew,
+        checks=[c.to_dict() for c in result.checks],
+        findings=_findings(result.findings),
+    )
 
 
 def jwks_document(
     source: str, key_set: Any, http: dict[str, Any] | None, findings: tuple[Finding, ...]
 ) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "command": "jwks",
-        "valid": not any(f.severity is Severity.ERROR for f in findings),
-        "source": source,
-        "http": http,
-        "keys": [k.to_dict() for k in key_set.keys] if key_set is not None else [],
-        "findings": _findings(findings),
-    }
+    return envelope(
+        "jwks",
+        not any(f.severity is Severity.ERROR for f in findings),
+        source=source,
+        http=http,
+        keys=[k.to_dict() for k in key_set.keys] if key_set is not None else [],
+        findings=_findings(findings),
+    )
 
 
 def error_document(command: str, found: Finding) -> dict[str, Any]:
     """What ``--json`` prints when the command could not run (bad input, unreachable JWKS)."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "command": command,
-        "valid": False,
-        "findings": _findings([found]),
-    }
+    return envelope(command, False, findings=_findings([found]))
