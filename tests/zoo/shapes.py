@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 
 from authcheck.engine.routes import Routes
@@ -144,6 +145,14 @@ ZOO: dict[str, Shape] = {
         ),
     ),
 }
+
+
+def params() -> list[object]:
+    """The zoo as pytest params; the Node backend carries the ``node`` marker."""
+    return [
+        pytest.param(name, marks=[pytest.mark.node] if ZOO[name].build_app is None else [])
+        for name in sorted(ZOO)
+    ]
 
 
 @contextlib.contextmanager

@@ -15,11 +15,11 @@ from authcheck.engine.catalogue import Scenario
 from authcheck.engine.runner import Runner, RunOptions
 from authcheck.engine.source import ControlSource
 from authcheck.issuer import TestIssuer
-from tests.zoo.shapes import ZOO, serve
+from tests.zoo.shapes import ZOO, params, serve
 from tests.zoo.verdicts import KNOWN, by_design, not_passed
 
 
-@pytest.fixture(scope="module", params=sorted(ZOO))
+@pytest.fixture(scope="module", params=params())
 def backend(
     request: pytest.FixtureRequest, issuer: TestIssuer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
@@ -76,6 +76,18 @@ def test_the_shape_is_what_it_claims(
         moved = http.get(url + path, headers=headers)
         assert moved.status_code == 307
         assert moved.headers["location"].endswith(path + "/")
+
+
+def test_a_refused_token_gets_401_with_a_bearer_challenge(
+    backend: tuple[str, str], source: ControlSource, http: httpx.Client
+) -> None:
+    name, url = backend
+    path = ZOO[name].routes.list.replace("{user_id}", source.users[0].id)
+    for authorization in (None, "Bearer not-a-jwt"):
+        headers = {"Authorization": authorization} if authorization else {}
+        response = http.get(url + path, headers=headers)
+        assert response.status_code == 401, authorization
+        assert response.headers["www-authenticate"].startswith("Bearer"), authorization
 
 
 def test_every_backend_is_in_the_zoo() -> None:

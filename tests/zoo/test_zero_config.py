@@ -14,11 +14,11 @@ from authcheck.engine.results import RunReport
 from authcheck.engine.runner import Runner, RunOptions
 from authcheck.engine.source import ControlSource
 from authcheck.issuer import TestIssuer
-from tests.zoo.shapes import ZOO, serve
+from tests.zoo.shapes import params, serve
 from tests.zoo.verdicts import KNOWN, by_design, not_passed
 
 
-@pytest.fixture(scope="module", params=sorted(ZOO))
+@pytest.fixture(scope="module", params=params())
 def backend(
     request: pytest.FixtureRequest, issuer: TestIssuer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
