@@ -37,13 +37,7 @@ def create_app(settings: Settings | None = None, *, jwks: JWKSCache | None = Non
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.verifier = TokenVerifier(
-        keys,
-        issuer=settings.issuer,
-        audience=settings.audience,
-        algorithms=settings.JWT_ALGORITHMS,
-        leeway=settings.JWT_LEEWAY,
-    )
+    app.state.verifier = TokenVerifier.from_settings(settings, keys)
     if settings.CORS_ORIGINS:
         app.add_middleware(
             CORSMiddleware,

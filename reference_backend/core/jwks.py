@@ -17,7 +17,7 @@
   once per ``cold_retry_interval`` (0.25 s): the first request after the JWKS is back succeeds.
 - Thread-safe: FastAPI runs sync dependencies in a thread pool. Lookups of known kids in a fresh
   set take no lock; fetches happen under one lock, one at a time, and requests that waited for a
-  fetch use its outcome instead of fetching again, so a burst of requests causes one fetch.
+  fetch use its outcome (no fetch is due right after one), so a burst of requests causes one.
 """
 
 from __future__ import annotations
@@ -132,9 +132,8 @@ class JWKSCache:
         self._cold_interval = cold_retry_interval
         self._clock = clock
         self._set = _KeySet({}, -math.inf)
-        self._last_attempt = -math.inf  # the last fetch, whatever its cause and outcome
-        self._last_kid_refetch = -math.inf  # the last fetch caused by an unknown kid
-        self._fetches = 0  # fetches finished, so a request that waited for one can see it
+        self._last_attempt = -math.inf  # when the last fetch ended, whatever its cause and outcome
+        self._last_kid_refetch = -math.inf  # when the last fetch caused by an unknown kid began
         self._last_error = "not fetched yet"
         self._lock = threading.Lock()
 
@@ -144,11 +143,8 @@ class JWKSCache:
         key = current.keys.get(kid)
         if key is not None and self._clock() < current.recheck_at:
             return key
-        fetches_seen = self._fetches
-        with self._lock:
-            # A fetch that finished while we waited for the lock is as fresh as ours would be.
-            if self._fetches == fetches_seen:
-                self._fetch_if_due(kid)
+        with self._lock:  # one fetch at a time; whoever waited for it finds no fetch due, and
+            self._fetch_if_due(kid)  # uses its outcome (intervals count from its end)
             current = self._set
             key = current.keys.get(kid)
             if key is None and not current.keys:
@@ -178,10 +174,10 @@ class JWKSCache:
         try:
             self._fetch()
         finally:
-            self._fetches += 1
+            self._last_attempt = self._clock()
 
     def _fetch(self) -> None:
-        started = self._last_attempt = self._clock()
+        started = self._clock()
         try:
             response = self._client.get(self.url)
             response.raise_for_status()

@@ -24,7 +24,7 @@ from typing import Any
 
 import jwt
 
-from reference_backend.core.config import SUPPORTED_ALGORITHMS
+from reference_backend.core.config import SUPPORTED_ALGORITHMS, Settings
 from reference_backend.core.jwks import JWKSCache
 
 MAX_TOKEN_BYTES = 16 * 1024
@@ -68,6 +68,17 @@ class TokenVerifier:
         self.audience = audience
         self.algorithms = tuple(algorithms)
         self.leeway = leeway
+
+    @classmethod
+    def from_settings(cls, settings: Settings, keys: JWKSCache) -> TokenVerifier:
+        """The verifier the settings describe, reading keys from ``keys``."""
+        return cls(
+            keys,
+            issuer=settings.issuer,
+            audience=settings.audience,
+            algorithms=settings.JWT_ALGORITHMS,
+            leeway=settings.JWT_LEEWAY,
+        )
 
     def verify(self, token: str) -> Principal:
         """The principal of a valid token; ``TokenRejected`` otherwise.

@@ -1,8 +1,10 @@
-"""A small test issuer: a JWKS endpoint (Ed25519, ES256 and RS256 keys) plus token minting.
+"""A small test issuer: a JWKS endpoint with a key for every algorithm Better Auth can sign with
+(EdDSA, ES256, ES512, RS256, PS256) plus token minting.
 
-It can rotate and retire keys, go down (503), serve any raw key set or a ``Cache-Control``
-header, and counts JWKS hits. Control is
-in-process (it runs under ``ThreadedUvicorn`` in the test process).
+It can rotate and retire keys, go down (503), hold its answer, serve any raw key set or a
+``Cache-Control`` header, and counts JWKS hits. Control is in-process (it runs under
+``ThreadedUvicorn`` in the test process); ``reset()`` puts it back as it started, so one issuer
+serves a whole test session.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import anyio.to_thread
 import jwt
+from cryptography.hazmat.primitives.asymmetric import ec
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -23,30 +26,43 @@ from authcheck.issuer.keys import SigningKey, generate_key
 from authcheck.serve import ThreadedUvicorn
 
 JWKS_PATH = "/api/auth/jwks"
+BETTER_AUTH_ALGORITHMS = ("EdDSA", "ES256", "ES512", "RS256", "PS256")
 
 
 class TestIssuer:
     __test__ = False  # not a pytest class
 
-    def __init__(self) -> None:
+    def __init__(self, algorithms: tuple[str, ...] = BETTER_AUTH_ALGORITHMS) -> None:
         self._lock = threading.Lock()
         self._serial = 0
-        self.current = {alg: self._make(alg) for alg in ("EdDSA", "ES256", "RS256")}
-        self.published: list[SigningKey] = list(self.current.values())
+        self._initial = {alg: self._make(alg) for alg in algorithms}
+        self.server = ThreadedUvicorn(
+            Starlette(routes=[Route(JWKS_PATH, self._jwks), Route("/evil/jwks", self._evil)])
+        )
+        self.url = self.server.url
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the state it started in: the first keys, all published, up, no hits."""
+        self.current = dict(self._initial)
+        self.published: list[SigningKey] = list(self._initial.values())
         self.hits = 0
+        self.evil_hits = 0
         self.outage = False
         self.raw_jwks: Any = None  # when set, served instead of the real key set
         self.hold: threading.Event | None = None  # when set, the JWKS waits for it
         self.cache_control: str | None = None  # when set, sent as the JWKS's Cache-Control
-        self.server = ThreadedUvicorn(
-            Starlette(routes=[Route(JWKS_PATH, self._jwks), Route("/evil/jwks", self._evil)])
-        )
-        self.evil_hits = 0
-        self.url = self.server.url
+
+    def serve_only(self, alg: str) -> None:
+        """Publish only the ``alg`` key, as a Better Auth configured for that algorithm does."""
+        self.published = [self.current[alg]]
 
     def _make(self, alg: str) -> SigningKey:
         self._serial += 1
-        return generate_key(alg, f"{alg.lower()}-key-{self._serial}")
+        kid = f"{alg.lower()}-key-{self._serial}"
+        if alg == "ES512":  # P-521; authcheck's issuer does not generate it
+            return SigningKey(alg=alg, kid=kid, private_key=ec.generate_private_key(ec.SECP521R1()))
+        return generate_key(alg, kid)
 
     async def _jwks(self, _request: Request) -> Response:
         with self._lock:
