@@ -17,7 +17,15 @@ from fastapi import FastAPI
 
 from authcheck.engine.routes import Routes
 from authcheck.serve import LOOPBACK, ManagedProcess, ThreadedUvicorn, free_port
-from tests.zoo.backends import docs_off, fs_template, put_full, todos, user_path, v1_todos
+from tests.zoo.backends import (
+    docs_off,
+    fs_template,
+    no_complete,
+    put_full,
+    todos,
+    user_path,
+    v1_todos,
+)
 
 EXPRESS_DIR = Path(__file__).parent / "express"
 
@@ -128,6 +136,18 @@ ZOO: dict[str, Shape] = {
                 "category": "work",
                 "completed": False,
             },
+        ),
+    ),
+    "no_complete": Shape(
+        build_app=no_complete.build_app,
+        missing_create_field="title",
+        routes=Routes(
+            list="/tasks",
+            create="/tasks",
+            item="/tasks/{task_id}",
+            update_method="PUT",
+            complete=None,
+            completed_field="",
         ),
     ),
     "express": Shape(
