@@ -113,15 +113,15 @@ def _claims_of(token: str) -> dict[str, object]:
 
 def _runner(
     http: httpx.Client, url: str, subject: Subject
-) -> Callable[[ex.Experiment], Outcome | None]:
-    def run(experiment: ex.Experiment) -> Outcome | None:
+) -> Callable[[ex.Experiment], Outcome | str]:
+    def run(experiment: ex.Experiment) -> Outcome | str:
         authorization = experiment.authorization
         if experiment.mint is not None:
             assert subject.source is not None  # minted experiments are planned with a source
             try:
                 authorization = "Bearer " + subject.source.mint(experiment.mint)
-            except AuthcheckError:
-                return None
+            except AuthcheckError as exc:
+                return f"{experiment.code}: the issuer did not mint it ({exc.message})"
         answer = call_again(http, url, authorization)
         e = experiment
         return Outcome(e.code, e.variable, e.change, e.value, e.expect, answer)
@@ -142,6 +142,13 @@ def _untested(subject: Subject, fetches: int | None) -> tuple[str, ...]:
             "issuer's fetch counters: " + ENABLE_MINT
         )
     return tuple(out)
+
+
+def _failed(failed: list[str]) -> tuple[str, ...]:
+    if not failed:
+        return ()
+    more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+    return (failed[0] + more,)
 
 
 def run_doctor(
@@ -178,6 +185,7 @@ def run_doctor(
         facts = _facts(subject.token, subject.origin, check)
         mine = _counters(subject)  # doctor's own JWKS fetch is not the backend's
         user_id = facts.sub or (subject.source.users[0].id if subject.source else "me")
+        call(http, backend + "/", None)  # no answer at all: exit 3 before looking for routes
         route_map, route_lines = _routes(
             http, backend, routes, openapi, resource, credential, user_id
         )
@@ -185,7 +193,9 @@ def run_doctor(
         baseline: BackendCall = call(http, url, f"Bearer {credential}")
         plan = _plan(subject, credential, backend, better_auth_secret)
         with ThreadPoolExecutor(WORKERS) as pool:
-            outcomes = [o for o in pool.map(_runner(http, url, subject), plan) if o is not None]
+            done = list(pool.map(_runner(http, url, subject), plan))
+        outcomes = [o for o in done if isinstance(o, Outcome)]
+        failed = [o for o in done if isinstance(o, str)]
         after = _counters(subject)
     finally:
         if own:
@@ -210,7 +220,7 @@ def run_doctor(
         can_mint=subject.can_mint,
         jwks_fetches=fetches,
         other_requests=others,
-        untested=_untested(subject, fetches),
+        untested=_untested(subject, fetches) + _failed(failed),
         seconds=time.perf_counter() - started,
     )
     return diagnose(report)

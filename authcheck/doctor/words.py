@@ -16,6 +16,10 @@ from authcheck.core.verify import Status
 from authcheck.doctor.model import DoctorReport, Kind
 from authcheck.doctor.rules import Found, answer
 
+# "issuer (iss) is 'A', not 'B'", "iss is not 'B'", "expected 'B'": the value the backend wants.
+_NOT = r"(?:is not|, not|!=|expected|does not match)"
+_ISS_SAID = re.compile(rf"\biss(?:uer)?\b.*?{_NOT} '([^']*)'", re.I)
+_AUD_SAID = re.compile(rf"\baud(?:ience)?\b.*?{_NOT} '([^']*)'", re.I)
 _ALG_SAID = re.compile(r"\balg(?:orithm)?\b.*\b(?:not allowed|not supported|unsupported)", re.I)
 
 
@@ -101,6 +105,22 @@ def words(report: DoctorReport, known: list[Found]) -> list[Found]:
                 said,
                 None,
                 f"backend: add {report.token.alg} to the allowed algorithms (JWT_ALGORITHMS)",
+            )
+        )
+    for claim, pattern in (("iss", _ISS_SAID), ("aud", _AUD_SAID)):
+        match = pattern.search(said)
+        if match is None:
+            continue
+        have = report.token.iss if claim == "iss" else report.token.aud
+        out.append(
+            Found(
+                28,
+                "issuer-mismatch" if claim == "iss" else "audience-mismatch",
+                Kind.CAUSE,
+                f"The backend says it expects {claim} {match.group(1)!r}; the token has {have!r}",
+                said,
+                f"frontend: BETTER_AUTH_URL={match.group(1)}",
+                f"backend: or set its {claim} to {have!r}: the same exact string (FR-009)",
             )
         )
     if "expired" in said.lower() and report.verification is not None:

@@ -125,3 +125,13 @@ def test_untested_notes_do_not_fail_the_run() -> None:
     result = diagnose(evidence)
     assert result.ok
     assert [d.kind for d in result.diagnoses] == [Kind.NOTE]
+
+
+def test_backend_words_name_the_issuer_when_nothing_could_be_minted() -> None:
+    from dataclasses import replace
+
+    says = f"The token's issuer (iss) is '{ISS}', not 'http://localhost:3999'"
+    evidence = replace(report(401, says=says), experiments=(), can_mint=False, jwks_fetches=None)
+    first = diagnose(evidence).diagnoses[0]
+    assert first.code == "issuer-mismatch"
+    assert "http://localhost:3999" in (first.frontend or "")
