@@ -15,6 +15,11 @@ from authcheck.core.hints import url_differences
 from authcheck.doctor.model import DoctorReport, Expect, Kind, Outcome
 
 SPEC_JWKS = "FR-003, FR-010"
+BACKEND_SETTING = {
+    "iss": "JWT_ISSUER (or BETTER_AUTH_URL)",
+    "aud": "JWT_AUDIENCE (or BETTER_AUTH_URL)",
+    "base-url": "issuer and audience (BETTER_AUTH_URL)",
+}
 FETCH_SAID = re.compile(r"jwks|fetch|connect|unreachable|urlopen|signing key", re.I)
 
 
@@ -109,11 +114,6 @@ def _url_flip(report: DoctorReport, variable: str, code: str, side: str) -> list
     had = report.token.iss if variable == "iss" else report.token.aud
     diffs = "; ".join(url_differences(str(wanted), str(had)))
     names = {"iss": "the issuer", "aud": "the audience", "base-url": "issuer and audience"}
-    settings = {
-        "iss": "JWT_ISSUER (or BETTER_AUTH_URL)",
-        "aud": "JWT_AUDIENCE (or BETTER_AUTH_URL)",
-        "base-url": "issuer and audience (BETTER_AUTH_URL)",
-    }
     plugin = {"iss": " (or jwt.issuer)", "aud": " (or jwt.audience)"}
     return [
         Found(
@@ -123,7 +123,7 @@ def _url_flip(report: DoctorReport, variable: str, code: str, side: str) -> list
             f"The backend accepts {side} {_values(flipped)} only, the token has {had!r}",
             f"{answer(report)}; with {flipped[0].change} → {flipped[0].call.status} ({diffs})",
             f"frontend: BETTER_AUTH_URL={wanted}{plugin.get(variable, '')}",
-            f"backend: or set {names[variable]} — {settings[variable]} — to {had!r}: "
+            f"backend: or set {names[variable]} — {BACKEND_SETTING[variable]} — to {had!r}: "
             "the same exact string on both sides (FR-009)",
         )
     ]

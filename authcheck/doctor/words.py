@@ -14,7 +14,7 @@ from authcheck.core.credential import SESSION_KINDS, TAKE_JWT
 from authcheck.core.timefmt import utc
 from authcheck.core.verify import Status
 from authcheck.doctor.model import DoctorReport, Kind
-from authcheck.doctor.rules import Found, answer
+from authcheck.doctor.rules import BACKEND_SETTING, Found, answer
 
 # "issuer (iss) is 'A', not 'B'", "iss is not 'B'", "expected 'B'": the value the backend wants.
 _NOT = r"(?:is not|, not|!=|expected|does not match)"
@@ -120,7 +120,8 @@ def words(report: DoctorReport, known: list[Found]) -> list[Found]:
                 f"The backend says it expects {claim} {match.group(1)!r}; the token has {have!r}",
                 said,
                 f"frontend: BETTER_AUTH_URL={match.group(1)}",
-                f"backend: or set its {claim} to {have!r}: the same exact string (FR-009)",
+                f"backend: or set {BACKEND_SETTING[claim]} to {have!r}: the same exact string "
+                "(FR-009)",
             )
         )
     if "expired" in said.lower() and report.verification is not None:

@@ -83,7 +83,7 @@ def test_localhost_issuer_on_the_reference_backend_names_both_settings(
     assert first["code"] == "issuer-mismatch"
     assert localhost in first["title"]
     assert "BETTER_AUTH_URL" in first["frontend"] and "JWT_ISSUER" in first["backend"]
-    assert "1. The backend accepts iss" in output
+    assert "1. The backend" in output and localhost in output
 
 
 def test_frontend_sending_the_session_token_is_the_first_cause(frontend: FrontendServer) -> None:
