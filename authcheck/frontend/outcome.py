@@ -51,7 +51,7 @@ def judge(
     answered = [s for s in sent if s.request.status is not None]
     blocked = cors is not None and not cors.ok
     if not answered:
-        if sent and blocked:
+        if blocked:
             assert cors is not None
             why = f"the browser blocked every request: {cors.message()}. Fix: {cors.hint()}"
             if capture.blocked:

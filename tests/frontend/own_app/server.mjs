@@ -8,7 +8,8 @@
 //   APP_MODE=no-bearer     the page sends the JWT without the "Bearer " scheme
 //   APP_MODE=server-side   the page calls its own server, which calls the backend with the JWT
 //                          (auth.api.getToken, as a Next.js route handler would)
-// BACKEND_URL (the backend the page or server calls), PORT, BASE_URL, RATE_WINDOW (seconds;
+// BACKEND_URL (the backend the page or server calls; POST /__test/config {mode, backend} switches
+// both at run time), PORT, BASE_URL, RATE_WINDOW (seconds;
 // sign-in/sign-up allowed once per window, 0 = no rate limit), BA_MODULES (node_modules dir).
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -26,8 +27,9 @@ const { bearer, jwt } = await load("better-auth/plugins");
 
 const port = Number(process.env.PORT);
 const baseURL = process.env.BASE_URL || `http://127.0.0.1:${port}`;
-const backendURL = (process.env.BACKEND_URL || "http://127.0.0.1:8000").replace(/\/+$/, "");
-const mode = process.env.APP_MODE || "correct";
+// Switchable at run time (POST /__test/config {mode, backend}) so one server serves every case.
+let backendURL = (process.env.BACKEND_URL || "http://127.0.0.1:8000").replace(/\/+$/, "");
+let mode = process.env.APP_MODE || "correct";
 const window = Number(process.env.RATE_WINDOW || 0);
 
 const auth = betterAuth({
@@ -94,7 +96,7 @@ const SIGN_UP = page(
   });`,
 );
 
-const NOTES = page(
+const NOTES = () => page(
   "Notes",
   `<h1>My notes</h1><form id="add"><input name="what" aria-label="New note"><button>Save</button></form>
   <ul id="list"></ul><p id="status"></p>`,
@@ -160,7 +162,15 @@ function cookieValue(req) {
   return pair ? decodeURIComponent(pair.split("=").slice(1).join("=")) : "";
 }
 
-const PAGES = { "/": SIGN_IN, "/join": SIGN_UP, "/notes": NOTES };
+const PAGES = { "/": () => SIGN_IN, "/join": () => SIGN_UP, "/notes": NOTES };
+
+async function configure(req, res) {
+  const body = await new Promise((ok) => { let d = ""; req.on("data", (c) => (d += c)); req.on("end", () => ok(d)); });
+  const wanted = JSON.parse(body || "{}");
+  if (wanted.mode) mode = wanted.mode;
+  if (wanted.backend) backendURL = wanted.backend.replace(/\/+$/, "");
+  return send(res, 200, { mode, backend: backendURL });
+}
 http
   .createServer(async (req, res) => {
     const { pathname } = new URL(req.url, baseURL);
@@ -169,9 +179,10 @@ http
       if (pathname === "/app/tasks") return await serverSideTasks(req, res);
       if (pathname === "/app/cookie") return send(res, 200, { value: cookieValue(req) });
       if (pathname === "/health") return send(res, 200, { ok: true });
+      if (pathname === "/__test/config" && req.method === "POST") return await configure(req, res);
       if (pathname in PAGES) {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        return res.end(PAGES[pathname]);
+        return res.end(PAGES[pathname]());
       }
       return send(res, 404, { error: "not found" });
     } catch (error) {

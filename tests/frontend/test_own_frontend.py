@@ -1,0 +1,169 @@
+"""`authcheck capture` on a frontend that is not the bundled dashboard, with no selectors file.
+
+Our own page (tests/frontend/own_app/server.mjs: real Better Auth, its own form markup) in each of
+its modes, through the browser and through the recording proxy: each gives its own verdict and
+exit status. One Node server and three reference backends (CORS right, CORS allowing localhost
+while the page is at 127.0.0.1, the wrong issuer) are shared by the module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from authcheck.cli.app import build_app
+from authcheck.errors import ExitStatus
+from authcheck.serve import free_port
+from tests.frontend.own_app import OwnApp, own_app, reference_backend
+
+pytestmark = [pytest.mark.browser, pytest.mark.node]
+
+
+@dataclass(frozen=True)
+class Backends:
+    good: str
+    localhost_cors: str  # CORS allows http://localhost:PORT; the page is at 127.0.0.1:PORT
+    wrong_issuer: str  # refuses every valid JWT: it expects iss = http://localhost:PORT
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnApp]:
+    with own_app(tmp_path_factory.mktemp("own-app") / "node.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def backends(app: OwnApp, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
+    base = tmp_path_factory.mktemp("own-backends")
+    localhost = f"http://localhost:{app.port}"
+    with (
+        reference_backend(base / "good", app) as good,
+        reference_backend(base / "cors", app, cors_origin=localhost) as cors,
+        reference_backend(base / "iss", app, issuer=localhost) as iss,
+    ):
+        yield Backends(good, cors, iss)
+
+
+def capture(app: OwnApp, backend: str, tmp_path: Path, *extra: str) -> Result:
+    args = ["capture", "--frontend-url", app.url, "--backend-origin", backend]
+    args += ["--artifacts", str(tmp_path / "artifacts"), *extra]
+    return CliRunner().invoke(build_app("capture"), args)
+
+
+def browser_run(app: OwnApp, mode: str, backend: str, tmp_path: Path) -> tuple[int, dict[str, Any]]:
+    app.configure(mode, backend)
+    result = capture(app, backend, tmp_path, "--json")
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def proxy_run(app: OwnApp, mode: str, backend: str, tmp_path: Path) -> tuple[int, dict[str, Any]]:
+    port = free_port()
+    app.configure(mode, f"http://127.0.0.1:{port}")  # browser and server now call the proxy
+    result = capture(app, backend, tmp_path, "--json", "--proxy", "--proxy-port", str(port))
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+# mode → (verdict, words in the message): exit 1, the same through the browser and the proxy
+BROKEN = {
+    "session-token": ("session-token", ("session id", "not a JWT")),
+    "cookie": ("session-token", ("session_token cookie", "not a JWT")),
+    "no-bearer": ("wrong-scheme", ("not 'Bearer <JWT>'",)),
+}
+
+
+@pytest.mark.parametrize("run", [browser_run, proxy_run], ids=["browser", "proxy"])
+def test_correct_frontend_is_green_with_no_selectors_file(
+    app: OwnApp, backends: Backends, tmp_path: Path, run: Any
+) -> None:
+    code, report = run(app, "correct", backends.good, tmp_path)
+    assert code == ExitStatus.OK, report["outcome"]
+    assert report["verdict"] == "jwt-valid"
+    assert {(r["method"], r["status"]) for r in report["requests"]} >= {("GET", 200), ("POST", 201)}
+    if run is browser_run:  # the page's own form markup was found, not configured
+        found = next(n for n in report["notes"] if n.startswith("found the sign-up form"))
+        assert 'input[name=mail] ("e-mail address")' in found and "Join now" in found
+        assert any(n.startswith("created and listed task") for n in report["notes"])
+
+
+@pytest.mark.parametrize("run", [browser_run, proxy_run], ids=["browser", "proxy"])
+@pytest.mark.parametrize("mode", sorted(BROKEN))
+def test_each_broken_frontend_gets_its_own_finding(
+    app: OwnApp, backends: Backends, tmp_path: Path, mode: str, run: Any
+) -> None:
+    verdict, words = BROKEN[mode]
+    code, report = run(app, mode, backends.good, tmp_path)
+    assert code == ExitStatus.FINDINGS, report["outcome"]
+    assert report["verdict"] == verdict
+    assert all(word in report["message"] for word in words), report["message"]
+    assert all(r["status"] == 401 for r in report["requests"])
+
+
+def test_server_side_calls_are_invisible_to_the_browser_so_exit_3_says_use_the_proxy(
+    app: OwnApp, backends: Backends, tmp_path: Path
+) -> None:
+    code, report = browser_run(app, "server-side", backends.good, tmp_path)
+    assert code == ExitStatus.UNREACHABLE
+    assert report["requests"] == []
+    headline = report["outcome"]["headline"]
+    assert headline.startswith("no request reached the backend: the page sent no request")
+    assert "capture --proxy" in headline
+
+
+def test_proxy_sees_the_frontend_servers_own_calls(
+    app: OwnApp, backends: Backends, tmp_path: Path
+) -> None:
+    code, report = proxy_run(app, "server-side", backends.good, tmp_path)
+    assert code == ExitStatus.OK, report["outcome"]
+    assert report["verdict"] == "jwt-valid"
+    assert {(r["method"], r["status"]) for r in report["requests"]} >= {("GET", 200), ("POST", 201)}
+
+
+@pytest.mark.parametrize("run", [browser_run, proxy_run], ids=["browser", "proxy"])
+def test_cors_localhost_mixup_is_exit_3_naming_the_origin_difference(
+    app: OwnApp, backends: Backends, tmp_path: Path, run: Any
+) -> None:
+    code, report = run(app, "correct", backends.localhost_cors, tmp_path)
+    assert code == ExitStatus.UNREACHABLE, report["outcome"]
+    headline = report["outcome"]["headline"]
+    assert headline.startswith("no request reached the backend")
+    assert f"the backend allows http://localhost:{app.port} instead" in headline
+    assert "host (127.0.0.1 vs localhost" in headline and "CORS_ORIGINS" in headline
+    if run is browser_run:  # Chromium's own words, from its console
+        assert "Chromium said: Access to fetch at" in headline
+        assert "blocked by CORS policy" in headline
+
+
+def test_valid_jwt_refused_by_the_backend_is_exit_1_with_the_doctor_command(
+    app: OwnApp, backends: Backends, tmp_path: Path
+) -> None:
+    code, report = browser_run(app, "correct", backends.wrong_issuer, tmp_path)
+    assert code == ExitStatus.FINDINGS
+    assert report["verdict"] == "jwt-valid"
+    outcome = report["outcome"]
+    assert outcome["headline"].startswith("the frontend is fine; the backend refuses it")
+    assert outcome["doctor"] == (
+        f"authcheck doctor --better-auth-url {app.url} --backend-url {backends.wrong_issuer}"
+    )
+
+
+def test_proxy_prints_one_live_line_per_request(
+    app: OwnApp, backends: Backends, tmp_path: Path
+) -> None:
+    port = free_port()
+    app.configure("session-token", f"http://127.0.0.1:{port}")
+    result = capture(app, backends.good, tmp_path, "--proxy", "--proxy-port", str(port))
+    assert result.exit_code == ExitStatus.FINDINGS
+    live = [line for line in result.stderr.splitlines() if "/tasks  Bearer" in line]
+    assert live, result.stderr
+    first = live[0]
+    assert first.startswith("GET /api/") and first.endswith("→ 401")
+    assert "the Better Auth session id" in first and "not a JWT" in first
+    assert "redacted" in first
