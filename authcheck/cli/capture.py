@@ -188,9 +188,8 @@ def capture(
                 one = CaptureResult(requests=(request,), token_from_client=None)
                 return inspect_capture(one, policy, fetcher).sent[0]
 
-            def live(request: CapturedRequest) -> None:
-                if not as_json:
-                    console.print(escape(_line(classify_one(request))), soft_wrap=True)
+            def live(request: CapturedRequest) -> None:  # on stderr, with --json too
+                console.print(escape(_line(classify_one(request))), soft_wrap=True)
 
             def browse(page_calls: str) -> CaptureResult:
                 assert frontend_url is not None
@@ -207,6 +206,7 @@ def capture(
                 return browser.capture()
 
             cors = None
+            browsed: CaptureResult | None = None
             if proxy:
                 from authcheck.frontend.proxy import ProxyServer, RecordingProxy
 
@@ -228,14 +228,26 @@ def capture(
                 result = browse(backend)
                 cors = _cors(result, backend)
             report = inspect_capture(result, policy, fetcher)
+            seen_by_browser = (
+                inspect_capture(browsed, policy, fetcher) if proxy and browsed else None
+            )
         outcome = judge(report, backend=backend, better_auth_url=issuer, cors=cors, via_proxy=proxy)
         if as_json:
             document = report.to_dict()
             document["outcome"] = outcome.to_dict()
             document["cors"] = cors.message() if cors is not None else None
+            if seen_by_browser is not None:  # with --proxy: what the page itself sent
+                document["browser"] = {
+                    "verdict": seen_by_browser.verdict.value,
+                    "message": seen_by_browser.message,
+                    "requests": len(seen_by_browser.sent),
+                }
             typer.echo(json.dumps(document, indent=2))
         else:
             _render(report, out)
+            if seen_by_browser is not None:
+                said = f"{seen_by_browser.verdict.value}: {seen_by_browser.message}"
+                out.print(f"  the browser itself saw: {escape(said)}", soft_wrap=True)
             if cors is not None and not cors.ok:
                 out.print(f"  CORS: {escape(cors.message())}", soft_wrap=True)
             style = "green" if outcome.status is ExitStatus.OK else "red"

@@ -132,6 +132,14 @@ def run(
             help="Drive this frontend in Chromium for the browser scenarios (us2.*).",
         ),
     ] = None,
+    selectors: Annotated[
+        Path | None,
+        typer.Option(help="With --frontend-url: TOML override of the forms (docs/capture.md)."),
+    ] = None,
+    backend_origin: Annotated[
+        str | None,
+        typer.Option(help="With --frontend-url: the backend the page calls (default: --target)."),
+    ] = None,
     artifacts: Annotated[
         Path | None,
         typer.Option(
@@ -209,7 +217,9 @@ def run(
                 style = STYLE[event.result.status]
                 err.print(f"[{style}]{event.result.status.value:>7}[/] {event.scenario_id}")
 
-        browser = _browser(frontend_url, target, artifacts, report_json)
+        browser = _browser(
+            frontend_url, backend_origin or target, artifacts, report_json, selectors
+        )
         settings = RunSettings(
             thorough=thorough, outage_s=outage_seconds, better_auth_secret=better_auth_secret
         )
@@ -271,19 +281,33 @@ def _source(
 
 
 def _browser(
-    frontend_url: str | None, target: str, artifacts: Path | None, report_json: Path | None
+    frontend_url: str | None,
+    backend: str,
+    artifacts: Path | None,
+    report_json: Path | None,
+    selectors: Path | None = None,
 ) -> BrowserCapture | None:
-    """The Playwright capture of `authcheck capture`, when a frontend URL is given."""
+    """The Playwright capture of `authcheck capture`, when a frontend URL is given: it finds
+    the forms itself, ``selectors`` overrides them; ``backend`` is what the page calls."""
     if frontend_url is None:
+        if selectors is not None:
+            raise BadInputError("--selectors needs --frontend-url")
         return None
     from authcheck.frontend.capture import Credentials, PlaywrightCapture, chromium_path
+    from authcheck.frontend.selectors import load_selectors
 
+    http_url("--backend-origin", backend)
+    chosen = load_selectors(selectors)  # a broken file is one line, before anything runs
     chromium_path()  # a missing browser is one line and exit 3, before anything runs
     directory = artifacts or Path("authcheck-report")
     if artifacts is None and report_json is not None and str(report_json) != "-":
         directory = report_json.parent
     return PlaywrightCapture(
-        frontend_url, target, artifacts_dir=directory, credentials=Credentials.from_env()
+        frontend_url,
+        backend,
+        artifacts_dir=directory,
+        credentials=Credentials.from_env(),
+        selectors=chosen,
     )
 
 
