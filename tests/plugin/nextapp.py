@@ -2,7 +2,8 @@
 
 `next dev` rather than `next build` + `next start`: a build takes far longer than the suite's time
 budget allows on 2 cores, and dev mode runs the same route handler (`toNextJsHandler`) and the same
-plugin code. Each server gets its own NEXT_DIST_DIR so two can share the directory.
+plugin code. A server given a ``dist`` name gets its own NEXT_DIST_DIR (`.next-NAME`) so two can
+share the directory; each keeps Turbopack's cache between runs (a cold compile is the slow part).
 """
 
 from __future__ import annotations
@@ -56,31 +57,33 @@ def ensure_installed() -> None:
 class NextApp:
     """`next dev` of the test app on a free loopback port; the plugin on unless told otherwise."""
 
-    def __init__(self, log_path: Path, *, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, log_path: Path, *, env: dict[str, str] | None = None, dist: str | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.auth_url = self.url + BASE_PATH
         self.jwks_url = self.auth_url + JWKS_PATH
         self.log_path = log_path
-        self._dist = f".next-test-{secrets.token_hex(4)}"
+        self._dist = f".next-{dist}" if dist else ""
         settings = {
             "BETTER_AUTH_URL": self.url,
             "BETTER_AUTH_SECRET": secrets.token_urlsafe(32),
             "AUTHCHECK_CONTROL": "1",
             "NEXT_TELEMETRY_DISABLED": "1",
-            "NEXT_DIST_DIR": self._dist,
+            "NEXT_DIST_DIR": self._dist or ".next",
             "NODE_ENV": "development",
             **(env or {}),
         }
         next_bin = APP / "node_modules" / "next" / "dist" / "bin" / "next"
         self.process = ManagedProcess(
             ["node", str(next_bin), "dev", "-H", LOOPBACK, "-p", str(self.port)],
-            ready_url=f"{self.url}/",
+            ready_url=f"{self.auth_url}/ok",  # compiles the auth route: the first answer is slow
             name="Next.js test app (next dev)",
             env=settings,
             cwd=APP,
             log_path=log_path,
-            timeout=120.0,
+            timeout=180.0,
         )
 
     def log(self) -> str:
@@ -93,4 +96,3 @@ class NextApp:
 
     def __exit__(self, *exc: object) -> None:
         self.process.stop()
-        shutil.rmtree(APP / self._dist, ignore_errors=True)

@@ -70,7 +70,9 @@ def test_default_mint_is_signed_by_the_current_key_with_the_default_claims(
     header, _, _ = parts(result["token"])
     assert header == {"alg": info["alg"], "kid": info["kid"]}
     assert result["kid"] == info["kid"]
-    claims = verify(implementation, result["token"], issuer=info["issuer"], audience=info["audience"])
+    claims = verify(
+        implementation, result["token"], issuer=info["issuer"], audience=info["audience"]
+    )
     assert claims == result["claims"]
     assert claims["sub"] == "user-a"
     assert claims["exp"] - claims["iat"] == info["token_lifetime"]

@@ -39,17 +39,23 @@ const json = (status, body) =>
     headers: { "content-type": "application/json", "cache-control": "no-store" },
   });
 
-/** A body that is not JSON gets the control API's 400, not the router's own error shape. */
-async function unparsable(request) {
-  if (request.method !== "POST") return false;
-  const text = (await request.clone().text()).trim();
-  if (text === "") return false;
+/**
+ * A control POST's body as the router wants it: an empty body is `{}` (frameworks differ in
+ * whether one is there at all), any body is JSON, and text that is not JSON gets the control
+ * API's 400 rather than the router's own error shape.
+ */
+async function normalisedBody(request) {
+  if (request.method !== "POST") return undefined;
+  const text = (await request.clone().text()).trim() || "{}";
   try {
     JSON.parse(text);
-    return false;
   } catch {
-    return true;
+    return { response: json(400, { error: "body is not valid JSON" }) };
   }
+  const headers = new Headers(request.headers);
+  headers.set("content-type", "application/json");
+  headers.delete("content-length");
+  return { request: new Request(request.url, { method: "POST", headers, body: text }) };
 }
 
 function basePathOf(context) {
@@ -85,7 +91,7 @@ export function authcheckControl(options = {}) {
     const resolved = await resolveSigningKey(ctx, jwtOptionsOf(ctx));
     if (!resolved) throw new Error("jwt.sign delegates signing elsewhere: the control API needs the jwt plugin's own keys");
     const privateKey = crypto.KeyObject.from(resolved.privateKey);
-    return { alg: resolved.alg, kid: resolved.kid, privateKey, publicKey: crypto.createPublicKey(privateKey) };
+    return { alg: resolved.alg, kid: resolved.kid, privateKey, publicKey: crypto.createPublicKey(privateKey), resolved };
   }
 
   /** The key set the app's JWKS endpoint serves, asked from that endpoint itself. */
@@ -95,17 +101,23 @@ export function authcheckControl(options = {}) {
     return (result?.response ?? result).keys;
   }
 
-  /** iss, aud and lifetime as Better Auth's signJWT fills them in: sign a probe and read it. */
-  async function defaults(ctx) {
+  /**
+   * iss, aud and lifetime as Better Auth's signJWT fills them in: sign a probe once and read it
+   * (they come from the configuration, which does not change while the app runs).
+   */
+  let known = null;
+  async function defaults(ctx, key) {
+    if (known) return known;
     const iat = Math.floor(Date.now() / 1000);
-    const probe = await signJWT(ctx, { options: jwtOptionsOf(ctx), payload: { iat } });
+    const probe = await signJWT(ctx, { options: jwtOptionsOf(ctx), payload: { iat }, resolvedKey: key.resolved });
     const claims = JSON.parse(Buffer.from(probe.split(".")[1], "base64url").toString());
-    return { issuer: claims.iss, audience: claims.aud, lifetime: claims.exp - iat };
+    if (claims.iss && claims.aud) known = { issuer: claims.iss, audience: claims.aud, lifetime: claims.exp - iat };
+    return known ?? { issuer: claims.iss, audience: claims.aud, lifetime: claims.exp - iat };
   }
 
   async function info(ctx) {
     const key = await currentKey(ctx);
-    const facts = await defaults(ctx);
+    const facts = await defaults(ctx, key);
     const base = ctx.context.baseURL.replace(/\/+$/, "");
     return {
       kind: "better-auth",
@@ -124,7 +136,7 @@ export function authcheckControl(options = {}) {
   async function mint(ctx, body) {
     const req = checkMint(body);
     const key = await currentKey(ctx);
-    const facts = await defaults(ctx);
+    const facts = await defaults(ctx, key);
     const now = Math.floor(Date.now() / 1000);
     const claims = { iat: now, exp: now + facts.lifetime, iss: facts.issuer, aud: facts.audience, ...req.claims };
     for (const name of req.omit) delete claims[name];
@@ -135,7 +147,7 @@ export function authcheckControl(options = {}) {
     Object.assign(header, req.header);
 
     if (signJwtCanDo(req, claims, header, key)) {
-      const token = await signJWT(ctx, { options: jwtOptionsOf(ctx), payload: claims });
+      const token = await signJWT(ctx, { options: jwtOptionsOf(ctx), payload: claims, resolvedKey: key.resolved });
       const payload = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
       return { token, kid: key.kid, claims: payload };
     }
@@ -198,7 +210,7 @@ export function authcheckControl(options = {}) {
         const extra = context.options.advanced?.ipAddress?.ipAddressHeaders ?? [];
         const why = refusal(request.headers, extra);
         if (why) return { response: json(403, { error: why }) };
-        return (await unparsable(request)) ? { response: json(400, { error: "body is not valid JSON" }) } : undefined;
+        return normalisedBody(request);
       }
       if (path === base + jwksPathOf(context)) {
         state.jwksFetches += 1;

@@ -1,3 +1,0 @@
-export default function Home() {
-  return <p>authcheck plugin test app</p>;
-}
