@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from authcheck.serve import ManagedProcess, free_port
+from reference_backend.__main__ import main as backend_main
 from reference_backend.core.config import ConfigError, Settings, load_settings
 from reference_backend.main import create_app
 from tests.reference_backend.jwks_server import TestIssuer
@@ -44,11 +45,29 @@ def clean_env(**values: str) -> dict[str, str]:
     ],
 )  # fmt: skip
 def test_bad_setting_stops_start_up_with_one_line_naming_it(
-    env: dict[str, str], named: str, tmp_path: Path
+    env: dict[str, str],
+    named: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """``python -m reference_backend``'s own ``main``, in process: the same code, no interpreter
+    start per case (the exit status of a real process is proven just below)."""
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    assert backend_main(["--port", str(free_port())]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("reference_backend: ") and named in lines[0]
+
+
+def test_python_m_exits_2_with_one_line_for_a_bad_setting(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "reference_backend", "--port", str(free_port())],
-        env=clean_env(**env),
+        env=clean_env(BETTER_AUTH_URL="http://a.test", JWT_ALGORITHMS="HS256"),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -56,9 +75,10 @@ def test_bad_setting_stops_start_up_with_one_line_naming_it(
         check=False,
     )
     assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("reference_backend: ") and named in lines[0]
+    assert result.stderr.strip().splitlines() == [
+        "reference_backend: JWT_ALGORITHMS: 'HS256' is not supported; "
+        "choose from EdDSA, ES256, ES512, RS256, PS256"
+    ]
 
 
 def test_uvicorn_import_path_also_stops_with_one_line(tmp_path: Path) -> None:
