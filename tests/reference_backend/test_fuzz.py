@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,9 +91,9 @@ def forged_tokens(issuer: TestIssuer, tokens: list[str]) -> st.SearchStrategy[st
         },
     )
 
-    def join(parts: tuple[dict[str, object], dict[str, object], str]) -> str:
+    def join(parts: tuple[Mapping[str, object], Mapping[str, object], str]) -> str:
         head, body, signature = parts
-        segments = (b64url_encode(json.dumps(part).encode()) for part in (head, body))
+        segments = (b64url_encode(json.dumps(dict(part)).encode()) for part in (head, body))
         return ".".join((*segments, signature))
 
     return st.tuples(header, claims, st.sampled_from(signatures)).map(join)
