@@ -94,7 +94,7 @@ def render_doctor(console: Console, report: DoctorReport, now: float) -> None:
             if side:
                 print_hanging(console, "   → ", escape(side))
     console.print(
-        f"[dim]{len(report.experiments)} experiments in {report.seconds:.1f} s (--json: each)[/]"
+        f"[dim]  {len(report.experiments)} experiments in {report.seconds:.1f} s (--json: each)[/]"
     )
 
 

@@ -395,7 +395,7 @@ def test_doctor_text_at_80_columns_wraps_under_its_own_text() -> None:
 
     from rich.console import Console
 
-    from authcheck.doctor.model import BackendCall, Diagnosis, DoctorReport, TokenFacts
+    from authcheck.doctor.model import BackendCall, Diagnosis, DoctorReport, Kind, TokenFacts
     from authcheck.report.doctor_text import render_doctor
 
     long = "http://127.0.0.1:39101/some/long/path/that/does/not/fit"
@@ -407,9 +407,17 @@ def test_doctor_text_at_80_columns_wraps_under_its_own_text() -> None:
         jwks_findings=(),
         token=TokenFacts(origin="--token", kind="jws", redacted="eyJhbG…[redacted 311 chars]"),
         verification=None,
-        calls=(BackendCall("GET", "/api/me", 401, 1.0, detail="issuer mismatch " * 8),),
+        baseline=BackendCall("GET", "/api/me", 401, 1.0, detail="issuer mismatch " * 8),
         diagnoses=(
-            Diagnosis(1, "issuer-mismatch", "iss mismatch " * 6, "host differs " * 8, None, None),
+            Diagnosis(
+                1,
+                "issuer-mismatch",
+                Kind.CAUSE,
+                "iss mismatch " * 6,
+                "host differs " * 8,
+                None,
+                None,
+            ),
         ),
     )
     out = io.StringIO()
