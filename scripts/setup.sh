@@ -58,4 +58,16 @@ if [ ! -d $zoo/node_modules ] || [ $zoo/package-lock.json -nt $zoo/node_modules/
   say "npm ci in $zoo"
   (cd $zoo && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# --- the @authcheck/better-auth plugin (packages/better-auth), copied into its apps ------
+# npm copies it (install-links=true): install again where the copy differs from the source.
+for app in reference_frontend tests/plugin/nextapp; do
+  [ -f "$app/package-lock.json" ] || continue
+  copy="$app/node_modules/@authcheck/better-auth"
+  if [ ! -f "$app/node_modules/.package-lock.json" ] || [ "$app/package-lock.json" -nt "$app/node_modules/.package-lock.json" ] \
+    || ! diff -rq packages/better-auth/src "$copy/src" >/dev/null 2>&1 \
+    || ! cmp -s packages/better-auth/index.d.ts "$copy/index.d.ts"; then
+    say "npm ci in $app"
+    (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 say "ready"
