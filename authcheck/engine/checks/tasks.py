@@ -162,6 +162,9 @@ def check_scoped_by_sub(ctx: Context) -> Outcome:
     )
 
 
+_INTRUDER = "authcheck intruder"  # only B's create attempt uses this title
+
+
 def check_cross_user(ctx: Context) -> Outcome:
     """B's token against A's data; each request is labelled with whose token it carried."""
     api, (a, b) = TasksApi(ctx.http, ctx.routes), ctx.source.users
@@ -188,7 +191,12 @@ def check_cross_user(ctx: Context) -> Outcome:
             problems.append(f"B's token: list: {status_b} and A's task visible")
     else:
         as_b("list", a, "list A's tasks")
-        as_b("create", a, "create in A's list")
+        name = "B's token: create in A's list"
+        path = r.create.replace("{user_id}", a.id)
+        body = api.create_body(_INTRUDER)
+        status = ctx.http.send("POST", path, authorization=bearer(tb), json=body, probe=name)
+        if status.status_code != 403:
+            problems.append(f"{name}: {status.status_code}")
     # through A's path, then (the classic IDOR) A's task id under B's own path
     paths = ((a, "in A's list"),) if ctx.routes.flat else ((a, "in A's list"), (b, "via B's path"))
     for owner, where in paths:
@@ -212,7 +220,7 @@ def check_cross_user(ctx: Context) -> Outcome:
     listing = api.list_tasks(a, ta)
     items: list[dict[str, Any]] = api.items(listing) or []
     titles = [item.get(r.title_field) for item in items]
-    if task_a not in api.ids(items) or "authcheck unauthorised" in titles:
+    if task_a not in api.ids(items) or _INTRUDER in titles:
         problems.append("A's list changed (B's attempt added or removed a task)")
     # (a list that shows everyone's tasks is us1.list-own-tasks' finding, not this one's)
     planted = [i for i in items if i.get(r.title_field) == "authcheck planted"]
