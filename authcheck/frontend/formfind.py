@@ -34,6 +34,21 @@ def _script() -> str:
     return (Path(__file__).with_name("formfind.js")).read_text(encoding="utf-8")
 
 
+def _run(page: Page, args: list[Any]) -> Any:
+    """The script in the page now; a page navigating meanwhile (a sign-in that redirects) is
+    waited for and asked again, a few times."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(4):
+        try:
+            return page.evaluate(_script(), args)
+        except PlaywrightError as exc:
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+            page.wait_for_load_state()
+    return page.evaluate(_script(), args)
+
+
 SIGN_UP_WORDS = r"sign ?up|register|create (an |your )?account|join|get started"
 SIGN_IN_WORDS = r"^\s*(sign ?in|log ?in)\b"
 SIGN_UP_PATHS = ("/sign-up", "/signup", "/register", "/join", "/auth/sign-up")
@@ -64,7 +79,7 @@ class FoundForm:
 def find_form(page: Page, role: Role, *, strict: bool = False) -> FoundForm | None:
     """The sign-in or sign-up form in the page now, marked; ``strict`` asks for positive
     evidence of the role (a new-password or name field for a sign-up, none for a sign-in)."""
-    found: Any = page.evaluate(_script(), ["form", role, strict])
+    found: Any = _run(page, ["form", role, strict])
     if not isinstance(found, dict):
         return None
     return FoundForm(role, {k: str(v) for k, v in found.items() if v})
@@ -72,7 +87,7 @@ def find_form(page: Page, role: Role, *, strict: bool = False) -> FoundForm | No
 
 def find_link(page: Page, pattern: str) -> str | None:
     """Mark the first visible link or button whose words match; its words, or None."""
-    words: Any = page.evaluate(_script(), ["link", pattern])
+    words: Any = _run(page, ["link", pattern])
     return words if isinstance(words, str) else None
 
 
@@ -84,4 +99,4 @@ TASK_SUBMIT = f"[{MARK}=task-submit]"
 def find_task_form(page: Page) -> bool:
     """Mark a visible form with one text field and a submit button (no password): the page's
     "new item" form."""
-    return bool(page.evaluate(_script(), ["task"]))
+    return bool(_run(page, ["task"]))

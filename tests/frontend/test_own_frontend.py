@@ -71,39 +71,60 @@ def proxy_run(app: OwnApp, mode: str, backend: str, tmp_path: Path) -> tuple[int
     return result.exit_code, json.loads(result.stdout)
 
 
-# mode → (verdict, words in the message): exit 1, the same through the browser and the proxy
-BROKEN = {
-    "session-token": ("session-token", ("session id", "not a JWT")),
-    "cookie": ("session-token", ("session_token cookie", "not a JWT")),
-    "no-bearer": ("wrong-scheme", ("not 'Bearer <JWT>'",)),
+# mode → (exit, verdict, words in the message, what the browser itself saw)
+MODES = {
+    "correct": (ExitStatus.OK, "jwt-valid", ("valid Better Auth JWT",), "jwt-valid"),
+    "session-token": (ExitStatus.FINDINGS, "session-token", ("session id", "not a JWT"), None),
+    "cookie": (ExitStatus.FINDINGS, "session-token", ("session_token cookie", "not a JWT"), None),
+    "no-bearer": (ExitStatus.FINDINGS, "wrong-scheme", ("not 'Bearer <JWT>'",), None),
+    # the page calls its own server, which calls the backend: only the proxy sees those calls
+    "server-side": (ExitStatus.OK, "jwt-valid", ("valid Better Auth JWT",), "no-requests"),
 }
 
 
-@pytest.mark.parametrize("run", [browser_run, proxy_run], ids=["browser", "proxy"])
-def test_correct_frontend_is_green_with_no_selectors_file(
-    app: OwnApp, backends: Backends, tmp_path: Path, run: Any
+def test_correct_frontend_is_green_in_the_browser_with_no_selectors_file(
+    app: OwnApp, backends: Backends, tmp_path: Path
 ) -> None:
-    code, report = run(app, "correct", backends.good, tmp_path)
+    code, report = browser_run(app, "correct", backends.good, tmp_path)
     assert code == ExitStatus.OK, report["outcome"]
     assert report["verdict"] == "jwt-valid"
     assert {(r["method"], r["status"]) for r in report["requests"]} >= {("GET", 200), ("POST", 201)}
-    if run is browser_run:  # the page's own form markup was found, not configured
-        found = next(n for n in report["notes"] if n.startswith("found the sign-up form"))
-        assert 'input[name=mail] ("e-mail address")' in found and "Join now" in found
-        assert any(n.startswith("created and listed task") for n in report["notes"])
+    # the page's own form markup was found (a link to the sign-up page, fields by name/label)
+    found = next(n for n in report["notes"] if n.startswith("found the sign-up form"))
+    assert 'input[name=mail] ("e-mail address")' in found and "Join now" in found
+    assert any(n.startswith("created and listed task") for n in report["notes"])
 
 
-@pytest.mark.parametrize("run", [browser_run, proxy_run], ids=["browser", "proxy"])
-@pytest.mark.parametrize("mode", sorted(BROKEN))
-def test_each_broken_frontend_gets_its_own_finding(
-    app: OwnApp, backends: Backends, tmp_path: Path, mode: str, run: Any
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_each_mode_through_the_proxy_and_the_browser(
+    app: OwnApp, backends: Backends, tmp_path: Path, mode: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    verdict, words = BROKEN[mode]
-    code, report = run(app, mode, backends.good, tmp_path)
-    assert code == ExitStatus.FINDINGS, report["outcome"]
+    """One run drives the page through the recording proxy: the proxy's verdict and the
+    browser's own view of the same session, each asserted."""
+    code, verdict, words, browser_saw = MODES[mode]
+    exit_code, report = proxy_run(app, mode, backends.good, tmp_path)
+    assert exit_code == code, report["outcome"]
     assert report["verdict"] == verdict
     assert all(word in report["message"] for word in words), report["message"]
-    assert all(r["status"] == 401 for r in report["requests"])
+    statuses = {r["status"] for r in report["requests"]}
+    assert statuses == ({401} if code == ExitStatus.FINDINGS else {200, 201})
+    assert report["browser"]["verdict"] == (browser_saw or verdict)
+
+
+def test_proxy_prints_one_live_line_per_request(
+    app: OwnApp, backends: Backends, tmp_path: Path
+) -> None:
+    port = free_port()
+    app.configure("session-token", f"http://127.0.0.1:{port}")
+    result = capture(app, backends.good, tmp_path, "--proxy", "--proxy-port", str(port))
+    assert result.exit_code == ExitStatus.FINDINGS
+    live = [line for line in result.stderr.splitlines() if "/tasks  Bearer" in line]
+    assert len(live) >= 3, result.stderr  # list, create, list again
+    first = live[0]
+    assert first.startswith("GET /api/") and first.endswith("→ 401")
+    assert "the Better Auth session id" in first and "not a JWT" in first
+    assert "redacted" in first
+    assert "the browser itself saw: session-token" in result.stdout
 
 
 def test_server_side_calls_are_invisible_to_the_browser_so_exit_3_says_use_the_proxy(
@@ -117,15 +138,6 @@ def test_server_side_calls_are_invisible_to_the_browser_so_exit_3_says_use_the_p
     assert "capture --proxy" in headline
 
 
-def test_proxy_sees_the_frontend_servers_own_calls(
-    app: OwnApp, backends: Backends, tmp_path: Path
-) -> None:
-    code, report = proxy_run(app, "server-side", backends.good, tmp_path)
-    assert code == ExitStatus.OK, report["outcome"]
-    assert report["verdict"] == "jwt-valid"
-    assert {(r["method"], r["status"]) for r in report["requests"]} >= {("GET", 200), ("POST", 201)}
-
-
 @pytest.mark.parametrize("run", [browser_run, proxy_run], ids=["browser", "proxy"])
 def test_cors_localhost_mixup_is_exit_3_naming_the_origin_difference(
     app: OwnApp, backends: Backends, tmp_path: Path, run: Any
@@ -136,9 +148,8 @@ def test_cors_localhost_mixup_is_exit_3_naming_the_origin_difference(
     assert headline.startswith("no request reached the backend")
     assert f"the backend allows http://localhost:{app.port} instead" in headline
     assert "host (127.0.0.1 vs localhost" in headline and "CORS_ORIGINS" in headline
-    if run is browser_run:  # Chromium's own words, from its console
-        assert "Chromium said: Access to fetch at" in headline
-        assert "blocked by CORS policy" in headline
+    assert "Chromium said: Access to fetch at" in headline  # its own console words
+    assert "blocked by CORS policy" in headline
 
 
 def test_valid_jwt_refused_by_the_backend_is_exit_1_with_the_doctor_command(
@@ -152,18 +163,3 @@ def test_valid_jwt_refused_by_the_backend_is_exit_1_with_the_doctor_command(
     assert outcome["doctor"] == (
         f"authcheck doctor --better-auth-url {app.url} --backend-url {backends.wrong_issuer}"
     )
-
-
-def test_proxy_prints_one_live_line_per_request(
-    app: OwnApp, backends: Backends, tmp_path: Path
-) -> None:
-    port = free_port()
-    app.configure("session-token", f"http://127.0.0.1:{port}")
-    result = capture(app, backends.good, tmp_path, "--proxy", "--proxy-port", str(port))
-    assert result.exit_code == ExitStatus.FINDINGS
-    live = [line for line in result.stderr.splitlines() if "/tasks  Bearer" in line]
-    assert live, result.stderr
-    first = live[0]
-    assert first.startswith("GET /api/") and first.endswith("→ 401")
-    assert "the Better Auth session id" in first and "not a JWT" in first
-    assert "redacted" in first
