@@ -19,12 +19,14 @@ import pytest
 
 if TYPE_CHECKING:
     from authcheck.engine.catalogue import Scenario
-    from authcheck.engine.results import ScenarioResult
+    from authcheck.engine.results import ScenarioResult, Setup
     from authcheck.issuer import TestIssuer
 
 TokenFactory = Callable[..., str]
 
 _RESULTS = pytest.StashKey[dict[str, "ScenarioResult"]]()
+_SETUP: pytest.StashKey[Setup | None] = pytest.StashKey()
+PREFLIGHT = "preflight"  # the item that reports the happy path proven before the scenarios
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,8 +36,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--authcheck-issuer-url", metavar="URL", help="issuer speaking the authcheck control API"
     )
     group.addoption(
-        "--authcheck-routes", default="default", help="default, flat or a routes TOML file"
+        "--authcheck-routes",
+        default=None,
+        help="a routes TOML file (or default, flat); without it the task API is discovered",
     )
+    group.addoption("--authcheck-openapi", metavar="URL|FILE", help="the target's OpenAPI document")
+    group.addoption("--authcheck-resource", metavar="NAME", help="the task resource's name")
     group.addoption("--authcheck-catalogue", metavar="DIR", help="scenario directory")
 
 
@@ -62,7 +68,7 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         result = _results(self.session, self.scenario.id)[self.scenario.id]
         status = result.status.value
-        if status == "skipped":
+        if status in ("skipped", "not-run"):
             pytest.skip(f"{self.scenario.id}: {result.reason}")
         if status in ("failed", "error"):
             lines = [f"{status}: {result.reason}"]
@@ -87,13 +93,35 @@ class ScenarioItem(pytest.Item):
         return self.path, None, f"authcheck scenario {self.scenario.id}: {self.scenario.title}"
 
 
+class PreflightItem(pytest.Item):
+    """Fails once, with the reason, when the happy path does not work on the target."""
+
+    def runtest(self) -> None:
+        scenarios = [i for i in self.session.items if isinstance(i, ScenarioItem)]
+        if scenarios:
+            _results(self.session, scenarios[0].scenario.id)
+        setup = self.config.stash.get(_SETUP, None)
+        if setup is not None and setup.failure is not None:
+            raise ScenarioFailed(f"preflight failed: {setup.failure}\n→ {setup.advice}")
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ScenarioFailed):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, "authcheck preflight: the task API works with valid tokens"
+
+
 class Catalogue(pytest.Collector):
     def __init__(self, *, scenarios: tuple[Scenario, ...], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenarios = scenarios
 
     def collect(self) -> list[pytest.Item]:
-        return [ScenarioItem.from_parent(self, name=s.id, scenario=s) for s in self.scenarios]
+        items: list[pytest.Item] = [PreflightItem.from_parent(self, name=PREFLIGHT)]
+        items += [ScenarioItem.from_parent(self, name=s.id, scenario=s) for s in self.scenarios]
+        return items
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -138,14 +166,19 @@ def _results(session: pytest.Session, wanted: str) -> dict[str, ScenarioResult]:
     try:
         with httpx.Client(timeout=10.0) as client:
             source = ControlSource(str(config.getoption("authcheck_issuer_url")), client)
+            routes = config.getoption("authcheck_routes")
             options = RunOptions(
                 target=str(config.getoption("authcheck_target")),
-                routes=load_routes(str(config.getoption("authcheck_routes"))),
+                routes=None if routes is None else load_routes(str(routes)),
+                routes_from=f"--authcheck-routes {routes}",
+                openapi=config.getoption("authcheck_openapi"),
+                resource=config.getoption("authcheck_resource"),
             )
             report = Runner(source, options, client=client).run(selected)
     except AuthcheckError as exc:
         pytest.exit(f"authcheck: {exc.message}", returncode=int(exc.exit_status))
     results.update({result.id: result for result in report.results})
+    config.stash[_SETUP] = report.setup
     return results
 
 

@@ -16,7 +16,9 @@ from authcheck.engine.routes import Routes
 ID_FIELDS = ("id", "task_id", "taskId", "todo_id", "todoId", "uuid", "_id", "pk")
 DONE_FIELDS = ("completed", "done", "is_completed", "isCompleted", "is_done", "isDone", "complete")
 WRAPPERS = ("task", "data", "todo", "item", "result")
+TITLE_FIELDS = ("title", "name", "text", "content", "summary", "label", "description")
 _QUOTED = re.compile(r"""['"`]([^'"`]+)['"`]""")
+_ONE_OF = re.compile(r"one of:?\s*\[?\s*([\w.-]+)", re.IGNORECASE)
 
 
 def unwrap(data: Any) -> tuple[dict[str, Any] | None, str | None]:
@@ -78,11 +80,32 @@ def missing_fields(answer: Any) -> dict[str, Any]:
         if not isinstance(issue, dict):
             continue
         where = issue.get("loc") or issue.get("path") or issue.get("field") or issue.get("param")
-        parts = where if isinstance(where, list) else [where]
-        names = [str(p) for p in parts if isinstance(p, str) and p not in ("body", "query")]
+        parts = where if isinstance(where, list) else str(where or "").split(".")
+        names = [str(p) for p in parts if isinstance(p, str) and p and p not in ("body", "query")]
         if names:
-            fields[names[0]] = _guess(issue)
+            _put(fields, names, _guess(issue))
     return fields
+
+
+def merge_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``old`` with ``new``'s values, nested objects merged rather than replaced."""
+    merged = dict(old)
+    for name, value in new.items():
+        if isinstance(value, dict) and isinstance(merged.get(name), dict):
+            merged[name] = merge_fields(merged[name], value)
+        else:
+            merged[name] = value
+    return merged
+
+
+def _put(fields: dict[str, Any], path: list[str], value: Any) -> None:
+    """``fields[a][b] = value`` for ``path`` ``[a, b]`` (a nested field the answer names)."""
+    for name in path[:-1]:
+        inner = fields.get(name)
+        if not isinstance(inner, dict):
+            inner = fields[name] = {}
+        fields = inner
+    fields[path[-1]] = value
 
 
 def _guess(issue: dict[str, Any]) -> Any:
@@ -103,6 +126,9 @@ def _guess(issue: dict[str, Any]) -> Any:
     quoted = _QUOTED.findall(text)
     if quoted and any(word in lowered for word in ("enum", "literal", " or ", "one of")):
         return quoted[0]
+    listed = _ONE_OF.search(text)
+    if listed:
+        return listed.group(1)
     soon = datetime.now(UTC) + timedelta(days=30)
     kind = str(issue.get("type", ""))
     if kind.startswith("date_"):  # pydantic's date errors (date_parsing, date_from_datetime_…)

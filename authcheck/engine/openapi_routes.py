@@ -101,10 +101,13 @@ def _analyse(document: dict[str, Any], resource: str | None) -> Found:
 
     update_method: Literal["PUT", "PATCH"] = "PATCH" if "patch" in item_ops else "PUT"
     update_body = _body_schema(item_ops.get(update_method.lower()))
+    # A PUT replaces the task: every required field goes in (the current values are sent, see
+    # TasksApi.update); a PATCH needs only what it changes.
+    keep = {owner, id_field, *_OWNER_FIELDS} if update_method == "PUT" else skip
     update_fields = {
         name: create_fields.get(name, value)
         for name, value in object_example(update_body).items()
-        if name not in skip
+        if name not in keep
     }
     if done is None:
         done = _first(_DONE_FIELDS, _properties(update_body), boolean=True)

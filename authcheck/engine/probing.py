@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from authcheck.engine.learn import list_items, missing_fields, refine, unwrap
+from authcheck.engine.learn import (
+    TITLE_FIELDS,
+    list_items,
+    merge_fields,
+    missing_fields,
+    refine,
+    unwrap,
+)
 from authcheck.engine.routes import Routes
 
 _PREFIXES = ("/api/{user_id}", "/api", "", "/api/v1", "/v1", "/api/users/{user_id}")
@@ -40,9 +47,7 @@ class _Probe:
     def send(self, method: str, path: str, body: Any = None) -> httpx.Response:
         url = self.base + path.replace("{user_id}", self.user_id)
         headers = {"Authorization": self.authorization}
-        return self.client.request(
-            method, url, headers=headers, json=body, follow_redirects=False
-        )
+        return self.client.request(method, url, headers=headers, json=body, follow_redirects=False)
 
 
 def probe_routes(
@@ -128,10 +133,15 @@ def _create(probe: _Probe, routes: Routes) -> tuple[Routes, str | None]:
             return routes, None if task_id is None else str(task_id)
         if response.status_code not in (400, 422):
             break
-        named = {k: v for k, v in missing_fields(answer).items() if k != routes.title_field}
-        if not named or named.items() <= fields.items():
+        named = missing_fields(answer)
+        titles = [n for n in TITLE_FIELDS if n in named and n != routes.title_field]
+        if titles and routes.title_field == "title":  # it calls the title something else
+            routes = routes.model_copy(update={"title_field": titles[0]})
+        named = {k: v for k, v in named.items() if k != routes.title_field}
+        merged = merge_fields(fields, named)
+        if not named or merged == fields:
             break
-        fields.update(named)
+        fields = merged
     return routes.model_copy(update={"create_fields": fields}), None
 
 
@@ -147,11 +157,21 @@ def _update_method(probe: _Probe, routes: Routes, task_id: str) -> Routes:
     change = {routes.title_field: "authcheck discovery renamed"}
     if probe.send("PATCH", path, change).status_code == 200:
         return routes.model_copy(update={"update_method": "PATCH"})
-    full = {**routes.create_fields, **change}
-    if probe.send("PUT", path, full).status_code == 200:
-        return routes.model_copy(
-            update={"update_method": "PUT", "update_fields": routes.create_fields}
-        )
+    fields = {**routes.create_fields, routes.title_field: "authcheck discovery renamed"}
+    for _ in range(_MAX_FIELD_ROUNDS):  # a PUT replaces the task: it may need every field
+        response = probe.send("PUT", path, fields)
+        if response.status_code == 200:
+            return routes.model_copy(update={"update_method": "PUT", "update_fields": fields})
+        if response.status_code not in (400, 422):
+            break
+        try:
+            named = missing_fields(response.json())
+        except ValueError:
+            break
+        merged = merge_fields(fields, named)
+        if merged == fields:
+            break
+        fields = merged
     return routes
 
 

@@ -93,13 +93,15 @@ class TasksApi:
     def update(
         self, owner: User, task_id: str, token: str, changes: dict[str, Any]
     ) -> httpx.Response:
-        path = self._path(self.routes.item, owner, task_id)
-        return self.http.send(
-            self.routes.update_method,
-            path,
-            authorization=bearer(token),
-            json=self.update_body(changes),
-        )
+        """Change some fields; a PUT that replaces the task sends its current values too."""
+        r = self.routes
+        body = self.update_body(changes)
+        if r.update_method == "PUT" and r.update_fields:
+            current = self.item(self.get(owner, task_id, token)) or {}
+            kept = {name: current[name] for name in r.update_fields if name in current}
+            body = {**r.update_fields, **kept, **changes}
+        path = self._path(r.item, owner, task_id)
+        return self.http.send(r.update_method, path, authorization=bearer(token), json=body)
 
     def complete(self, owner: User, task_id: str, token: str) -> httpx.Response:
         r = self.routes

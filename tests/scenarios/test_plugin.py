@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from authcheck.engine.catalogue import Capability, load_catalogue
 from authcheck.issuer import TestIssuer
 from authcheck.serve import ThreadedUvicorn, free_port
 from tests.broken_backends.app import build_app
@@ -43,8 +44,13 @@ def test_one_test_per_scenario_with_junit(
             f"--junitxml={junit}",
             "-rs",
         )
-    result.assert_outcomes(passed=26, skipped=1)
-    result.stdout.fnmatch_lines(["collected 27 items", "*us2.bearer-header: skipped*browser*"])
+    catalogue = load_catalogue()
+    browser = sum(Capability.BROWSER in s.needs for s in catalogue)
+    # one test per scenario, plus the preflight (the happy path, proven first)
+    result.assert_outcomes(passed=len(catalogue) - browser + 1, skipped=browser)
+    result.stdout.fnmatch_lines(
+        [f"collected {len(catalogue) + 1} items", "*us2.bearer-header: skipped*browser*"]
+    )
     names = {case.get("name") for case in ET.parse(junit).getroot().iter("testcase")}
     assert {"edge.alg-none", "us3.cross-user-denied", "sc005.reject-latency"} <= names
 
@@ -59,7 +65,7 @@ def test_k_selects_and_failures_explain(pytester: pytest.Pytester, issuer: TestI
             "-k",
             "alg-none or tampered",
         )
-    result.assert_outcomes(failed=1, passed=1, deselected=25)
+    result.assert_outcomes(failed=1, passed=1, deselected=len(load_catalogue()) - 1)
     out = result.stdout.str()
     assert "edge.alg-none" in out and "what to change" in out and "got 200" in out
 
@@ -120,3 +126,23 @@ def test_token_fixtures_for_users_own_tests(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest_subprocess().assert_outcomes(passed=3)
+
+
+def test_a_broken_happy_path_fails_once_and_the_rest_is_not_run(
+    pytester: pytest.Pytester, issuer: TestIssuer
+) -> None:
+    # a backend that trusts another issuer refuses every valid token: the preflight says so once
+    with TestIssuer() as other, ThreadedUvicorn(build_app(other.url)) as backend:
+        result = pytester.runpytest_subprocess(
+            "--authcheck-target",
+            backend.url,
+            "--authcheck-issuer-url",
+            issuer.url,
+            "-k",
+            "(preflight and not cors) or alg-none or crud",
+            "-rs",
+        )
+    result.assert_outcomes(failed=1, skipped=2, deselected=len(load_catalogue()) - 2)
+    out = result.stdout.str()
+    assert out.count("preflight failed: create:") == 1 and "unknown signing key" in out
+    assert "not run: the preflight's create step failed" in out
