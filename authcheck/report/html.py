@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from authcheck.core.redact import redact_authorization, redact_text, redact_token
 from authcheck.engine.browser import CaptureResult
-from authcheck.engine.results import RecordedRequest, RunReport, ScenarioResult, Status
+from authcheck.engine.results import RecordedRequest, RunReport, ScenarioResult, Setup, Status
 from authcheck.report.html_style import CSS
 
 # The spec's requirements, in its order (spec/003-auth-jwt-integration.md).
@@ -204,6 +204,26 @@ def _browser(capture: CaptureResult | None) -> str:
     return "".join(parts)
 
 
+def _setup(setup: Setup | None) -> str:
+    """The task API the run found and the preflight (the happy path proven first)."""
+    if setup is None:
+        return ""
+    found = "".join(f"<li>{_t(line)}</li>" for line in setup.lines)
+    parts = [
+        f"<h2>Task API (from {_t(setup.routes_from)})</h2>",
+        f"<ul>{found}</ul>" if found else "",
+    ]
+    if setup.failure is None:
+        parts.append(f"<p>Preflight: {_t(setup.preflight)}</p>")
+    else:
+        parts.append(
+            f"<p class='advice'><b>Preflight failed:</b> {_t(setup.failure)}<br>→ "
+            f"{_t(setup.advice)}<br>Scenarios that rely on it were not run.</p>"
+        )
+    parts.append(_requests(setup.requests))
+    return "".join(parts)
+
+
 class HtmlRenderer:
     """`ScenarioRenderer` for HTML; the browser session comes in through an `HtmlContext`."""
 
@@ -225,6 +245,7 @@ class HtmlRenderer:
             f"started {escape(report.started_at)}</p>",
             f"<p class='muted'>backend {escape(report.target)} · tokens from "
             f"{_t(report.source)}</p></header>",
+            _setup(report.setup),
             "<h2>Spec requirements × scenarios</h2>",
             "<p class='muted'>Each column is a scenario; a mark means it proves that row. "
             "Click a column for its requests.</p>",

@@ -70,3 +70,30 @@ def test_text_is_escaped_and_tokens_redacted() -> None:
     assert JWT not in page
     assert re.search(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.", page) is None
     assert "Bearer eyJhbG…[redacted" in page
+
+
+def test_a_failed_preflight_is_the_headline_of_every_format() -> None:
+    from authcheck.engine.results import Setup
+    from authcheck.report.scenario_json import report_dict
+    from authcheck.report.scenario_junit import JunitRenderer
+    from authcheck.report.scenario_table import TableRenderer
+
+    setup = Setup(
+        "/openapi.json",
+        ("resource 'todos': list/create /todos",),
+        "valid token refused at create (nothing worked before it)",
+        failure="create: POST /todos answered 401 <Invalid issuer>",
+        advice="compare the issuer",
+    )
+    blocked = result("edge.x", Status.NOT_RUN, ("FR-009",))
+    run = RunReport(
+        "http://127.0.0.1:1", "test", "2026-01-01T00:00:00+00:00", 1.0, (blocked,), setup
+    )
+    assert run.failed  # the preflight alone fails the run, though no scenario failed
+    page = HtmlRenderer().render(run)
+    assert "Preflight failed:" in page and "&lt;Invalid issuer&gt;" in page
+    assert report_dict(run)["setup"]["failure"] == setup.failure
+    assert report_dict(run)["counts"]["not-run"] == 1
+    table = TableRenderer().render(run)
+    assert table.index("preflight failed: create: POST /todos") < table.index("edge.x")
+    assert '<skipped message="why"' in JunitRenderer().render(run)
