@@ -143,8 +143,10 @@ class JWKSCache:
         key = current.keys.get(kid)
         if key is not None and self._clock() < current.recheck_at:
             return key
-        with self._lock:  # one fetch at a time; whoever waited for it finds no fetch due, and
-            self._fetch_if_due(kid)  # uses its outcome (intervals count from its end)
+        with self._lock:
+            # One fetch at a time. A request that waited for one finds no fetch due (the
+            # intervals count from its end) and uses its outcome.
+            self._fetch_if_due(kid)
             current = self._set
             key = current.keys.get(kid)
             if key is None and not current.keys:
