@@ -81,7 +81,7 @@ def demo(
 
     from authcheck.demo import DemoOptions, run_demo
     from authcheck.engine.results import ProgressEvent
-    from authcheck.report.scenario_table import STYLE, scenario_table
+    from authcheck.report.scenario_table import STYLE, scenario_table, setup_text
 
     out, err = stdout_console(), Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -89,6 +89,8 @@ def demo(
         err.print(f"[dim]·[/] {message}")
 
     def progress(event: ProgressEvent) -> None:
+        if event.setup is not None:
+            err.print(setup_text(event.setup))
         if event.result is not None:
             status = event.result.status
             err.print(f"  [{STYLE[status]}]{status.value:>7}[/] {event.scenario_id}")
