@@ -298,9 +298,16 @@ class PlaywrightCapture:
         s = self.selectors
         title_at, submit_at = s.task_title, s.task_submit
         if not (title_at and submit_at):
-            if not formfind.find_task_form(page):
-                notes.append("no task form found: recorded what the page sent by itself")
-                return
+            self._step = "looking for a task form (one text field and a submit button)"
+            deadline = time.monotonic() + self.timeout_s
+            while not formfind.find_task_form(page):  # drawn once the page knows the session
+                if time.monotonic() > deadline:
+                    notes.append(
+                        f"no task form found within {self.timeout_s:.0f} s: recorded what the "
+                        "page sent by itself (task_title = '' in a selectors file skips this)"
+                    )
+                    return
+                page.wait_for_timeout(POLL_S * 1000)
             title_at, submit_at = formfind.TASK_TITLE, formfind.TASK_SUBMIT
         title = f"authcheck capture {secrets.token_hex(3)}"
         before = len(recorder)

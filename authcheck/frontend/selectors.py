@@ -54,7 +54,7 @@ class Selectors(BaseModel):
     signed_in: str | None = Field(
         default=None,
         description="present once signed in; unset: the page navigates away from the form or "
-        "a *session_token cookie appears",
+        "a cookie whose name contains 'session' appears",
     )
     error_marker: str = Field(
         default=DEFAULT_ERROR_MARKER,
@@ -82,13 +82,6 @@ class Selectors(BaseModel):
     @property
     def can_create_task(self) -> bool:
         return self.task_title != ""
-
-
-def describe_keys() -> str:
-    """Every key with what it means, one per line (the bad-file hint and the docs)."""
-    return "\n".join(
-        f"{name}: {field.description}" for name, field in Selectors.model_fields.items()
-    )
 
 
 def load_selectors(path: Path | None) -> Selectors:

@@ -102,6 +102,7 @@ class SignIn:
         explicit = (s.signup_email, s.signup_password, s.signup_submit)
         if s.signup_path is not None or all(explicit):
             return self._fields("signup", *explicit, s.signup_name)
+        self._wait_for_something()
         if formfind.find_form(self.page, "signup", strict=True) is None:
             self._reach_signup_page()
         return self._fields("signup", *explicit, s.signup_name)
@@ -120,6 +121,18 @@ class SignIn:
             response = self.page.goto(self.url(path))
             if response is not None and response.ok and formfind.find_form(self.page, "signup"):
                 return
+
+    def _wait_for_something(self) -> None:
+        """Pages draw their forms by script: poll until a form or a sign-up link shows."""
+        deadline = time.monotonic() + self.timeout_s
+        while not (
+            formfind.find_form(self.page, "signup")
+            or formfind.find_form(self.page, "signin")
+            or formfind.find_link(self.page, formfind.SIGN_UP_WORDS)
+        ):
+            if time.monotonic() > deadline:
+                return
+            self.page.wait_for_timeout(POLL_S * 1000)
 
     def _wait_for_form(self, role: Role) -> bool:
         """The form may be drawn by script after load: poll for it, within the timeout."""
@@ -230,7 +243,11 @@ class SignIn:
         return any(SESSION_COOKIE.search(c.get("name", "")) for c in cookies)
 
     def _outcome(self, start: str, count: int, before: str, role: Role) -> tuple[str, str]:
-        what = "the signed-in marker" if self.s.signed_in else "a navigation or session cookie"
+        what = (
+            f"the signed-in marker {self.s.signed_in!r}"
+            if self.s.signed_in
+            else "a navigation or a session cookie"
+        )
         self.step(f"waiting for {what} after the {_WORDS[role]}")
         deadline = time.monotonic() + self.timeout_s
         while True:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from authcheck.cli.app import build_app
 from authcheck.errors import BadInputError, ExitStatus
 from authcheck.frontend.capture import Credentials
-from authcheck.frontend.selectors import load_selectors
+from authcheck.frontend.selectors import Selectors, load_selectors
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -45,13 +45,25 @@ def test_bad_selectors_file_names_the_file_and_key(tmp_path: Path) -> None:
     assert f"{path}: signin_emial" in output
 
 
-def test_selectors_file_overrides_defaults(tmp_path: Path) -> None:
+def test_selectors_file_overrides_what_the_capture_finds(tmp_path: Path) -> None:
     path = tmp_path / "selectors.toml"
-    path.write_text('login_path = "/login"\nsignup_path = ""\ntask_title = ""\n')
+    path.write_text(
+        'login_path = "/login"\nsignin_submit = "text=Let me in"\n'
+        'signup_path = ""\ntask_title = ""\n'
+    )
     selectors = load_selectors(path)
-    assert selectors.login_path == "/login"
-    assert selectors.signin_email == "#signin-email"
+    assert selectors.login_path == "/login" and selectors.signin_submit == "text=Let me in"
+    assert selectors.signin_email is None  # not given: found in the page
     assert not selectors.can_sign_up and not selectors.can_create_task
+    assert load_selectors(None) == Selectors()  # no file: everything is found
+    assert Selectors().can_sign_up and Selectors().can_create_task
+
+
+def test_every_selectors_key_is_documented() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "capture.md").read_text(encoding="utf-8")
+    for key, field in Selectors.model_fields.items():
+        assert field.description, key
+        assert f"`{key}`" in docs, f"docs/capture.md does not document {key}"
 
 
 def test_unparseable_selectors_file_is_bad_input(tmp_path: Path) -> None:
