@@ -141,6 +141,10 @@ class BetterAuthSource:
             raise UnreachableError(
                 f"Better Auth not reachable at {self.base_url}: {http_error_reason(exc)}"
             ) from exc
+        finally:
+            # The session travels explicitly (_fetch_token); kept in the shared client's jar it
+            # would reach the backend on the same host too, and make control POSTs cookie-bearing.
+            self._client.cookies.clear()
 
     def _sign_in(self, role: str, email: str, password: str, fresh: bool) -> _Session:
         if fresh:
@@ -234,7 +238,11 @@ class BetterAuthSource:
         return self.control
 
     def rotate(self) -> str:
-        return str(self._need_control().rotate()["kid"])
+        kid = str(self._need_control().rotate()["kid"])
+        with self._lock:
+            for session in self._sessions:  # tokens signed with the old key are not "valid" now
+                session.token = None
+        return kid
 
     def outage(self, on: bool) -> None:
         self._need_control().outage(on)

@@ -25,8 +25,11 @@ class ControlClient:
 
     def _call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
         url = f"{self.base_url}{PREFIX}{path}"
+        # Better Auth refuses a POST whose Origin is missing or foreign when it carries cookies
+        origin = httpx.URL(self.base_url).copy_with(path="/", query=None)
+        headers = {"Origin": str(origin).rstrip("/")}
         try:
-            response = self._client.request(method, url, json=body)
+            response = self._client.request(method, url, json=body, headers=headers)
         except httpx.HTTPError as exc:
             raise UnreachableError(
                 f"issuer not reachable at {self.base_url}: {http_error_reason(exc)}",
