@@ -98,7 +98,8 @@ def run(
     expired_token: Annotated[
         str | None,
         typer.Option(
-            envvar="AUTHCHECK_EXPIRED_TOKEN", help="A real expired JWT (Better Auth source)."
+            envvar="AUTHCHECK_EXPIRED_TOKEN",
+            help="A real expired JWT (Better Auth source): the value, - or @file.",
         ),
     ] = None,
     routes: Annotated[
@@ -208,6 +209,11 @@ def run(
             if path is not None and str(path) != "-":
                 writable(path)
         directory_option("--artifacts", artifacts)
+        if expired_token is not None:  # really expired, or exit 2 (value, - or @file)
+            from authcheck.cli.common import stdin_bytes
+            from authcheck.core.inputs import read_expired_jwt
+
+            expired_token = read_expired_jwt("--expired-token", expired_token, stdin_bytes())
         source = _source(issuer_url, better_auth_url, credentials, expired_token)
 
         def progress(event: ProgressEvent) -> None:

@@ -172,6 +172,9 @@ def classify(raw: str, *, max_bytes: int = MAX_TOKEN_BYTES) -> Classification:
         return Classification(TokenKind.OVERSIZED, None, (_oversized(len(raw), max_bytes),))
     if raw.lstrip().startswith("{"):  # JSON: inner spaces are JSON's, not copy-paste damage
         return _json_kind(raw.strip(), max_bytes)
+    cookies = _cookie_pairs(raw)
+    if cookies:
+        return _cookie_kind(cookies, max_bytes)
     text, found = _unwrap(raw, max_bytes)
     if len(text) > max_bytes:
         return Classification(TokenKind.OVERSIZED, None, (*found, _oversized(len(text), max_bytes)))
@@ -219,6 +222,52 @@ def classify(raw: str, *, max_bytes: int = MAX_TOKEN_BYTES) -> Classification:
     why = f"{dots + 1} dot-separated part(s) and no known credential shape"
     found.append(finding("token.not-jwt", f"not a JWT: {why}", _HINT_TAKE_JWT))
     return Classification(TokenKind.NOT_JWT, None, tuple(found))
+
+
+# `Cookie: a=b; c=d` (DevTools' request header), `a=b; c=d`, or one `name=value` pair. A JWT or
+# a session id has no `=`; a signed session cookie ends in one, after characters a cookie name
+# cannot hold (`.` then `+/`), or with nothing after it — so none of them matches.
+_COOKIE_HEADER = re.compile(r"(?i)^\s*cookie\s*:\s*")
+_COOKIE_PAIR = re.compile(r"^\s*([A-Za-z0-9_!#$&'*+^`|~-][A-Za-z0-9_.!#$&'*+^`|~-]*)=(.*?)\s*$")
+
+
+def _cookie_pairs(raw: str) -> list[tuple[str, str]]:
+    """The ``(name, value)`` pairs when ``raw`` is a Cookie header or cookie pairs, else []."""
+    header = _COOKIE_HEADER.match(raw)
+    text = raw[header.end() :] if header else raw
+    pairs = []
+    for part in text.strip().split(";"):
+        if not part.strip():
+            continue
+        match = _COOKIE_PAIR.match(part)
+        if match is None or not match.group(2):
+            return []
+        pairs.append((match.group(1), match.group(2)))
+    if not header and len(pairs) == 1 and "." in pairs[0][0] and "-" not in pairs[0][0]:
+        # `<id>.<hmac-without-+/>=<…>` cannot be told from a pair with a dotted name; Better
+        # Auth's names carry a dash (better-auth.session_token), so demand one or a header
+        return []
+    return pairs
+
+
+_COOKIE_ORDER = ("session_token", "session_data")  # Better Auth's, most useful first
+
+
+def _cookie_kind(pairs: list[tuple[str, str]], max_bytes: int) -> Classification:
+    """Classify the one cookie worth looking at, and say which one it was."""
+    kinds = [(name, classify(value, max_bytes=max_bytes)) for name, value in pairs]
+    jws = [(n, c) for n, c in kinds if c.kind is TokenKind.JWS]
+    named = [(n, c) for suffix in _COOKIE_ORDER for n, c in kinds if n.endswith(suffix)]
+    name, chosen = (jws or named or kinds)[0]
+    others = [n for n, _ in pairs if n != name]
+    besides = f" (of {len(pairs)}: also {', '.join(others[:5])})" if others else ""
+    took = finding(
+        "token.cookie",
+        f"cookies were pasted; took the {name} cookie{besides}",
+        "A backend reads the JWT from 'Authorization: Bearer <JWT>', not from cookies. "
+        + _HINT_TAKE_JWT,
+    )
+    return Classification(chosen.kind, chosen.token, (took, *chosen.findings), chosen.decoded)
 
 
 def _json_kind(text: str, max_bytes: int) -> Classification:

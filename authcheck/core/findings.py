@@ -58,6 +58,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "token.whitespace": (W, "The value has leading/trailing whitespace or a line break."),
     "token.url-encoded": (W, "The value is URL-encoded (%3D, %2B, ...)."),
     "token.json-body": (W, 'A JSON response body was pasted; its "token" field was taken.'),
+    "token.cookie": (W, "A cookie pair or Cookie header was pasted; one cookie's value was taken."),
     "token.jwe": (E, "An encrypted JWT (JWE, 5 parts): a backend cannot verify it as a JWS."),
     "token.malformed": (E, "The value looks like a JWT but a part does not decode."),
     "token.oversized": (E, "The value is larger than the size cap (16 KiB by default)."),

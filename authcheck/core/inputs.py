@@ -1,7 +1,8 @@
-"""Reading a TOKEN argument: the value itself, ``-`` for stdin, or ``@path``."""
+"""Reading a TOKEN argument: the value itself, ``-`` for stdin, or ``@path``; an expired JWT."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,3 +40,29 @@ def read_token(arg: str, stdin: BinaryIO | None = None) -> str:
             "the token is empty", "Pass the JWT itself, '-' to read stdin, or @file."
         )
     return arg
+
+
+def read_expired_jwt(
+    option: str, arg: str, stdin: BinaryIO | None = None, *, now: float | None = None
+) -> str:
+    """A JWT that really is expired (value, ``-`` or ``@file``), unwrapped; else one line of
+    bad input saying what it is instead (a live token would make a backend look wrong)."""
+    from authcheck.core.classify import TokenKind, classify
+    from authcheck.core.timefmt import duration
+
+    found = classify(read_token(arg, stdin))
+    if found.kind is not TokenKind.JWS or found.token is None or found.decoded is None:
+        raise BadInputError(
+            f"{option} is not a JWT ({found.kind.value})",
+            "Pass an expired JWT from /api/auth/token: the value, - for stdin, or @file.",
+        )
+    exp = (found.decoded.claims or {}).get("exp")
+    if not isinstance(exp, int | float) or isinstance(exp, bool):
+        raise BadInputError(f"{option} has no numeric exp claim, so it never expires")
+    left = exp - (time.time() if now is None else now)
+    if left > 0:
+        raise BadInputError(
+            f"{option} is not expired: it is valid for {duration(left)} more",
+            "Wait until it expires, or pass one whose exp has passed.",
+        )
+    return found.token
