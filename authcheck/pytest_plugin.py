@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from authcheck.engine.browser import BrowserCapture
     from authcheck.engine.catalogue import Scenario
     from authcheck.engine.results import ScenarioResult, Setup
     from authcheck.issuer import TestIssuer
@@ -43,6 +44,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--authcheck-openapi", metavar="URL|FILE", help="the target's OpenAPI document")
     group.addoption("--authcheck-resource", metavar="NAME", help="the task resource's name")
     group.addoption("--authcheck-catalogue", metavar="DIR", help="scenario directory")
+    group.addoption(
+        "--authcheck-frontend-url", metavar="URL", help="drive this frontend (us2.* scenarios)"
+    )
+    group.addoption(
+        "--authcheck-selectors", metavar="FILE", help="selectors override (docs/capture.md)"
+    )
+    group.addoption(
+        "--authcheck-backend-origin", metavar="URL", help="the backend the page calls (= target)"
+    )
 
 
 def _enabled(config: pytest.Config) -> bool:
@@ -174,12 +184,27 @@ def _results(session: pytest.Session, wanted: str) -> dict[str, ScenarioResult]:
                 openapi=config.getoption("authcheck_openapi"),
                 resource=config.getoption("authcheck_resource"),
             )
-            report = Runner(source, options, client=client).run(selected)
+            report = Runner(source, options, client=client, browser=_browser(config)).run(selected)
     except AuthcheckError as exc:
         pytest.exit(f"authcheck: {exc.message}", returncode=int(exc.exit_status))
     results.update({result.id: result for result in report.results})
     config.stash[_SETUP] = report.setup
     return results
+
+
+def _browser(config: pytest.Config) -> BrowserCapture | None:
+    """The browser capture for the us2.* scenarios, when --authcheck-frontend-url is given."""
+    frontend = config.getoption("authcheck_frontend_url")
+    if not frontend:
+        return None
+    from authcheck.frontend.capture import browser_for
+
+    selectors = config.getoption("authcheck_selectors")
+    backend = config.getoption("authcheck_backend_origin") or config.getoption("authcheck_target")
+    artifacts = Path(str(config.rootpath)) / "authcheck-report"
+    return browser_for(
+        str(frontend), str(backend), artifacts, Path(selectors) if selectors else None
+    )
 
 
 # -- fixtures for users' own tests -----------------------------------------------------------

@@ -299,22 +299,13 @@ def _browser(
         if selectors is not None:
             raise BadInputError("--selectors needs --frontend-url")
         return None
-    from authcheck.frontend.capture import Credentials, PlaywrightCapture, chromium_path
-    from authcheck.frontend.selectors import load_selectors
+    from authcheck.frontend.capture import browser_for
 
     http_url("--backend-origin", backend)
-    chosen = load_selectors(selectors)  # a broken file is one line, before anything runs
-    chromium_path()  # a missing browser is one line and exit 3, before anything runs
     directory = artifacts or Path("authcheck-report")
     if artifacts is None and report_json is not None and str(report_json) != "-":
         directory = report_json.parent
-    return PlaywrightCapture(
-        frontend_url,
-        backend,
-        artifacts_dir=directory,
-        credentials=Credentials.from_env(),
-        selectors=chosen,
-    )
+    return browser_for(frontend_url, backend, directory, selectors)
 
 
 def register(app: typer.Typer) -> None:

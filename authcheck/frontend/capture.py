@@ -397,3 +397,27 @@ def _redact_cors(text: str) -> str:
 def _first_line(exc: Exception) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return lines[0] if lines else type(exc).__name__
+
+
+def browser_for(
+    frontend_url: str,
+    backend: str,
+    artifacts_dir: Path,
+    selectors_file: Path | None = None,
+) -> PlaywrightCapture:
+    """The capture `scenarios run` and the pytest plugin use: forms found in the page (the
+    selectors file overrides), the account from AUTHCHECK_EMAIL/PASSWORD or a fresh sign-up;
+    a broken selectors file or a missing Chromium fails here, before anything runs."""
+    from authcheck.frontend.selectors import load_selectors
+
+    origin_of(frontend_url)
+    origin_of(backend)
+    chosen = load_selectors(selectors_file)
+    chromium_path()
+    return PlaywrightCapture(
+        frontend_url,
+        backend,
+        artifacts_dir=artifacts_dir,
+        credentials=Credentials.from_env(),
+        selectors=chosen,
+    )

@@ -163,3 +163,39 @@ def test_valid_jwt_refused_by_the_backend_is_exit_1_with_the_doctor_command(
     assert outcome["doctor"] == (
         f"authcheck doctor --better-auth-url {app.url} --backend-url {backends.wrong_issuer}"
     )
+
+
+# mode, backend → the us2.* scenario that fails and words of its reason (None: all pass)
+SCENARIO_CASES = {
+    "correct": ("correct", "good", None, ()),
+    "session-token": ("session-token", "good", "us2.bearer-header", ("session token",)),
+    "cookie": ("cookie", "good", "us2.bearer-header", ("session token",)),
+    "no-bearer": ("no-bearer", "good", "us2.bearer-header", ("not 'Bearer <JWT>'",)),
+    "server-side": ("server-side", "good", "us2.bearer-header", ("made no request",)),
+    "cors-mixup": ("correct", "localhost_cors", "us2.cors-preflight", ("127.0.0.1 vs localhost",)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SCENARIO_CASES))
+def test_scenarios_run_us2_passes_the_correct_frontend_and_fails_each_broken_one(
+    app: OwnApp, backends: Backends, tmp_path: Path, case: str
+) -> None:
+    mode, which, failing, words = SCENARIO_CASES[case]
+    backend = getattr(backends, which)
+    app.configure(mode, backend)
+    args = ["scenarios", "run", "--target", backend, "--better-auth-url", app.url]
+    args += ["--frontend-url", app.url, "--select", "us2.*", "--report-json", "-"]
+    args += ["--artifacts", str(tmp_path)]
+    result = CliRunner().invoke(build_app("scenarios"), args)
+    assert "Traceback" not in result.output
+    statuses = {s["id"]: s for s in json.loads(result.stdout)["scenarios"]}
+    assert set(statuses) == {"us2.bearer-header", "us2.cors-preflight", "us2.token-format"}
+    if failing is None:
+        assert result.exit_code == ExitStatus.OK, statuses
+        assert all(s["status"] == "passed" for s in statuses.values())
+        return
+    assert result.exit_code == ExitStatus.FINDINGS
+    failed = {i for i, s in statuses.items() if s["status"] == "failed"}
+    assert failed == {failing}, statuses
+    reason = json.dumps(statuses[failing])
+    assert all(word in reason for word in words), reason
