@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from pydantic import BaseModel
 
 from tests.broken_backends.defects import DEFECTS
-from tests.broken_backends.verify import BadToken, Verifier, unverified_sub
+from tests.broken_backends.verify import SHARED_SECRET, BadToken, Verifier, unverified_sub
 
 __all__ = ["DEFECTS", "build_app"]
 
@@ -30,17 +30,23 @@ class TaskChange(BaseModel):
     title: str | None = None
     description: str | None = None
     completed: bool | None = None
+    user_id: str | None = None  # ignored unless owner-from-update-body
 
 
 def build_app(
-    issuer_url: str, defects: frozenset[str] = frozenset(), *, flat: bool = False
+    issuer_url: str,
+    defects: frozenset[str] = frozenset(),
+    *,
+    flat: bool = False,
+    secret: str = SHARED_SECRET,
 ) -> FastAPI:
-    """``flat`` also serves ``/api/tasks`` (no user id in the path; the list wrapped in
+    """``secret`` is the BETTER_AUTH_SECRET of ``hs256-shared-secret``. ``flat`` also serves
+    ``/api/tasks`` (no user id in the path; the list wrapped in
     ``{"items": [...]}``) like many real backends."""
     unknown = set(defects) - DEFECTS
     assert not unknown, unknown
     app = FastAPI()
-    verifier = Verifier(issuer_url, defects)
+    verifier = Verifier(issuer_url, defects, secret)
     tasks: dict[str, dict[str, Any]] = {}
     lock = threading.Lock()
     challenge = {} if "no-www-authenticate" in defects else {"WWW-Authenticate": "Bearer"}
@@ -56,7 +62,8 @@ def build_app(
         if "slow-reject" in defects:
             time.sleep(0.6)  # the defect under test: a slow refusal
         status = 403 if "forbidden-for-invalid" in defects else 401
-        return HTTPException(status, exc.detail, challenge)
+        detail = "Invalid or expired token" if "one-message" in defects else exc.detail
+        return HTTPException(status, detail, challenge)
 
     def current_user(request: Request) -> str:
         if "asks-issuer-per-request" in defects:
@@ -127,7 +134,7 @@ def build_app(
         if "create-200" in defects:
             response.status_code = 200
         owner = (body.user_id or sub) if "owner-from-body" in defects else sub
-        task = {
+        task: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "user_id": owner,
             "title": body.title,
@@ -149,6 +156,8 @@ def build_app(
     ) -> dict[str, Any]:
         own_path(user_id, sub)
         changes = body.model_dump(exclude_none=True)
+        if "owner-from-update-body" not in defects:
+            changes.pop("user_id", None)
         if "write-then-check-owner" in defects:
             own_task(task_id, sub, check=False).update(changes)
         task = own_task(task_id, sub)

@@ -58,4 +58,21 @@ REVIEW = frozenset(
     }
 )
 
-DEFECTS = FIRST_ROUND | REVIEW
+# Issue 9: what real FastAPI backends did that the catalogue passed or misjudged.
+REAL_BACKENDS = frozenset(
+    {
+        "pyjwkclient",  # PyJWT's PyJWKClient as shipped: 30 s refetch cooldown (not a defect)
+        "unknown-kid-unverified",  # a kid not in the key set: sub read without verifying
+        "crash-drops-connection",  # a malformed token raises → uvicorn's 500, connection closed
+        "kid-less-500",  # a token without kid → 500 (PyJWKClientError is not InvalidTokenError)
+        "one-message",  # "Invalid or expired token" for an expired and a forged token alike
+        "sub-falls-back-to-id",  # `claims.get("sub") or claims.get("id")`
+        "unknown-kid-first-key",  # a kid not in the key set: verified with the first key
+        "hs256-shared-secret",  # HS256/384/512 verified with BETTER_AUTH_SECRET
+        "periodic-refetch-500",  # refetches every 2 s; a failed refetch → 500 (--thorough)
+        "owner-from-update-body",  # PUT stores the body's user_id (mass assignment)
+        "outage-fails-open",  # a failed JWKS refetch: the token is taken unverified
+    }
+)
+
+DEFECTS = FIRST_ROUND | REVIEW | REAL_BACKENDS

@@ -32,10 +32,8 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("placeholder 2 (your-secret-key)", "your-secret-key"),
     ("placeholder 3 (your-better-auth-secret)", "your-better-auth-secret"),
     ("placeholder 4 (better-auth-secret)", "better-auth-secret"),
-    ("placeholder 5 (change-me)", "change-me"),
-    ("placeholder 6 (changeme)", "changeme"),
-    ("placeholder 7 (secret)", "secret"),
-    ("placeholder 8 (supersecret)", "supersecret"),
+    ("placeholder 5 (changeme)", "changeme"),
+    ("placeholder 6 (secret)", "secret"),
 )
 GIVEN = "BETTER_AUTH_SECRET"
 _HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
