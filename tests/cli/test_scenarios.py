@@ -55,10 +55,13 @@ def test_run_against_a_good_backend_exits_0_with_reports(
     )
     assert result.exit_code == 0, result.output
     data = json.loads(report.read_text())
-    assert data["schema_version"] == 1 and len(data["scenarios"]) == 27
-    assert data["counts"]["failed"] == 0 and data["counts"]["passed"] == 25
-    assert ET.parse(junit).getroot().get("tests") == "27"
+    total = len(load_catalogue())
+    assert data["schema_version"] == 2 and len(data["scenarios"]) == total
+    assert data["counts"]["failed"] == data["counts"]["not-run"] == 0
+    assert data["setup"]["routes_from"] == "/openapi.json" and data["setup"]["failure"] is None
+    assert ET.parse(junit).getroot().get("tests") == str(total)
     assert "edge.alg-none" in result.output
+    assert "task API from /openapi.json" in result.output  # said before the table
 
 
 def test_run_exits_1_when_a_scenario_fails(issuer: TestIssuer) -> None:
@@ -157,3 +160,17 @@ def test_json_report_on_stdout(issuer: TestIssuer, good: str) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [s["id"] for s in data["scenarios"]] == ["edge.tampered"]
+
+
+def test_a_backend_refusing_valid_tokens_is_one_headline_not_a_screen_of_failures(
+    issuer: TestIssuer, tmp_path: Path
+) -> None:
+    report = tmp_path / "r.json"
+    with TestIssuer() as other, ThreadedUvicorn(build_app(other.url)) as backend:
+        result = run(backend.url, issuer.url, "--report-json", str(report), env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert result.output.count("preflight failed: create: POST") == 2  # live, then after the table
+    data = json.loads(report.read_text())
+    assert data["counts"]["failed"] == 0 and data["counts"]["not-run"] > 0
+    statuses = {s["status"] for s in data["scenarios"]}
+    assert statuses <= {"not-run", "skipped", "passed"}
