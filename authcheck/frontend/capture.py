@@ -273,6 +273,10 @@ class PlaywrightCapture:
         except Exception:
             notes.append(tried)
             raise
+        if signin.waited:
+            notes.append(
+                f"waited {signin.waited:.0f} s for Better Auth's rate limit (429, X-Retry-After)"
+            )
         notes.append(done)
 
     def _set_step(self, step: str) -> None:

@@ -78,6 +78,7 @@ class SignIn:
         self.step = step
         self.mask = mask
         self.watch = AuthWatch()
+        self.waited = 0.0  # seconds spent waiting out Better Auth's rate limit
         page.on("response", self.watch.on_response)
 
     def url(self, path: str) -> str:
@@ -227,6 +228,7 @@ class SignIn:
             self.step(f"waiting out Better Auth's rate limit ({wait:.0f} s, X-Retry-After)")
             self.page.wait_for_timeout((wait + 0.2) * 1000)  # the server's own wait, not a guess
             waited += wait
+            self.waited = waited
 
     def _error_text(self) -> str:
         if not self.s.error_marker:
