@@ -21,42 +21,59 @@ def _credentials() -> tuple[str, str] | None:
     return None
 
 
+def _one_of(name: str, value: str | None, alias: str, aliased: str | None) -> str:
+    """The value of an option given under its name or its alias (exactly one of them)."""
+    if value is not None and aliased is not None:
+        raise BadInputError(f"give {name} or {alias}, not both")
+    given = value if value is not None else aliased
+    if given is None:
+        raise BadInputError(f"missing option {name}", f"authcheck doctor {name} URL …")
+    return given
+
+
 def doctor(
     better_auth_url: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--better-auth-url",
-            "--issuer-url",
+            metavar="URL",
             help="Better Auth base URL (BETTER_AUTH_URL), or `authcheck issuer serve`'s URL. With "
             "the control API (the test issuer, the bundled frontend with AUTHCHECK_CONTROL=1) "
-            "doctor mints its own tokens and experiments; else it signs in or up.",
+            "doctor mints its own tokens and experiments; else it signs in or up. "
+            "Also --issuer-url.",
         ),
-    ],
+    ] = None,
     backend_url: Annotated[
-        str, typer.Option("--backend-url", "--target", help="The backend that answers 401.")
-    ],
+        str | None,
+        typer.Option(metavar="URL", help="The backend that answers 401. Also --target."),
+    ] = None,
     token: Annotated[
         str | None,
         typer.Option(
+            metavar="TOKEN",
             help=TOKEN_HELP + " Default: mint through the control API, else sign in "
-            "(AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD) or sign up and take /api/auth/token."
+            "(AUTHCHECK_EMAIL and AUTHCHECK_PASSWORD) or sign up and take /api/auth/token.",
         ),
     ] = None,
     routes: Annotated[
         str | None,
-        typer.Option(help="default, flat or a routes file. Default: discover them."),
+        typer.Option(
+            metavar="FILE", help="default, flat or a routes file. Default: discover them."
+        ),
     ] = None,
     openapi: Annotated[
-        str | None, typer.Option(help="The backend's OpenAPI document (URL or file).")
+        str | None,
+        typer.Option(metavar="URL|FILE", help="The backend's OpenAPI document (URL or file)."),
     ] = None,
     resource: Annotated[
-        str | None, typer.Option(help="The task resource when the API has several.")
+        str | None, typer.Option(metavar="NAME", help="The task resource when the API has several.")
     ] = None,
     better_auth_secret: Annotated[
         str | None,
         typer.Option(
             envvar="BETTER_AUTH_SECRET",
             show_envvar=True,
+            metavar="SECRET",
             help="The frontend's BETTER_AUTH_SECRET: proves a shared-secret (HS256) backend "
             "(never printed).",
         ),
@@ -64,7 +81,11 @@ def doctor(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document to stdout.")
     ] = False,
-    timeout: Annotated[float, typer.Option(min=0.5, max=120, help="HTTP timeout (s).")] = 10.0,
+    issuer_url: Annotated[str | None, typer.Option(hidden=True)] = None,
+    target: Annotated[str | None, typer.Option(hidden=True)] = None,
+    timeout: Annotated[
+        float, typer.Option(metavar="SECONDS", help="HTTP timeout, 0.5 to 120 s.")
+    ] = 10.0,
 ) -> None:
     """Why do I get 401? Get a token, find the task routes, call the backend with the valid
     token and with one thing changed at a time, and print a ranked diagnosis with the setting to
@@ -79,6 +100,10 @@ def doctor(
     from authcheck.errors import AuthcheckError
 
     try:
+        better_auth_url = _one_of("--better-auth-url", better_auth_url, "--issuer-url", issuer_url)
+        backend_url = _one_of("--backend-url", backend_url, "--target", target)
+        if not 0.5 <= timeout <= 120:
+            raise BadInputError(f"--timeout {timeout:g} is out of range", "give 0.5 to 120 seconds")
         raw = None if token is None else _sendable(read_token(token, stdin_bytes()))
         credentials = _credentials() if raw is None else None
         if routes is not None and not routes.strip():

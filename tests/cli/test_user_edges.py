@@ -168,7 +168,7 @@ def _authcheck(*args: str) -> subprocess.CompletedProcess[str]:
     [
         (["--bogus"], "authcheck: No such option: --bogus"),
         (["nosuch"], "authcheck: No such command 'nosuch'."),
-        (["verify"], "authcheck verify: Missing argument 'token'."),
+        (["verify"], "authcheck verify: Missing argument 'TOKEN'."),
         (["verify", "x", "--leeway", "-5"], "Invalid value for '--leeway'"),
         (["mint"], "authcheck mint: Missing option '--issuer-url'."),
         (["issuer", "serve", "--port", "abc"], "Invalid value for '--port'"),
