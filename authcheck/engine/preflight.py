@@ -16,13 +16,14 @@ from enum import StrEnum
 import httpx
 
 from authcheck.core.jose import DecodeError, decode_unverified
-from authcheck.engine.catalogue import CheckKind
+from authcheck.engine.catalogue import Capability, CheckKind
 from authcheck.engine.checks._util import excerpt
 from authcheck.engine.context import Recorder, TargetError
 from authcheck.engine.learn import missing_fields, refine
 from authcheck.engine.routes import Routes
 from authcheck.engine.source import TokenSource, User
 from authcheck.engine.tasks import TasksApi, body_json
+from authcheck.errors import AuthcheckError
 
 
 class Step(StrEnum):
@@ -257,11 +258,7 @@ def _classify(c: _Flight, step: Step, response: httpx.Response, user: User) -> F
         )
     if status in (401, 403):
         return Failure(
-            step,
-            Problem.TOKEN_REFUSED,
-            f"{head}; the token: {_facts(c, user)}",
-            "the backend refuses a valid token: compare its JWKS URL, issuer, "
-            "audience and algorithms with the token's (run `authcheck doctor`)",
+            step, Problem.TOKEN_REFUSED, f"{head}; the token: {_facts(c, user)}", _refused(c)
         )
     if status in (404, 405):
         bare = c.http.send(
@@ -300,6 +297,32 @@ def _classify(c: _Flight, step: Step, response: httpx.Response, user: User) -> F
             "the backend crashed on a valid request: see its log",
         )
     return Failure(step, Problem.WRONG_ANSWER, head, "answer the task API with 2xx statuses")
+
+
+def _refused(c: _Flight) -> str:
+    """Advice for a refused valid token, from what the issuer saw (its JWKS fetch count)."""
+    fetched: int | None = None
+    if Capability.COUNTERS in c.source.capabilities:
+        try:
+            fetched = c.source.counters().get("jwks_fetches")
+        except AuthcheckError:
+            fetched = None
+    try:
+        issuer, jwks = c.source.facts().issuer, c.source.facts().jwks_url
+    except (AuthcheckError, NotImplementedError):
+        issuer, jwks = "URL", "the issuer's JWKS"
+    doctor = f"`authcheck doctor --better-auth-url {issuer} --backend-url {c.http.target}`"
+    if fetched == 0:
+        return (
+            f"the backend never fetched {jwks}: it verifies some other way — most likely HS256 "
+            "with a shared secret (BETTER_AUTH_SECRET, the spec's closing note; FR-003 and "
+            "FR-010 ask for the JWKS), or it reads another JWKS URL. Point it at that JWKS; "
+            f"{doctor} shows more"
+        )
+    return (
+        "the backend refuses a valid token: compare its JWKS URL, issuer, audience and "
+        f"algorithms with the token's; {doctor} finds which one"
+    )
 
 
 def _facts(c: _Flight, user: User) -> str:

@@ -173,6 +173,8 @@ class Runner:
             reason=reason,
             duration_s=round(time.perf_counter() - started, 3),
             requests=tuple(recorder.records),
-            advice=scenario.advice if status in (Status.FAILED, Status.WARNED) else "",
+            advice=str(details.get("advice") or scenario.advice)
+            if status in (Status.FAILED, Status.WARNED)
+            else "",
             details=details,
         )

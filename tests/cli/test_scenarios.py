@@ -174,3 +174,13 @@ def test_a_backend_refusing_valid_tokens_is_one_headline_not_a_screen_of_failure
     assert data["counts"]["failed"] == 0 and data["counts"]["not-run"] > 0
     statuses = {s["status"] for s in data["scenarios"]}
     assert statuses <= {"not-run", "skipped", "passed"}
+
+
+def test_a_backend_that_never_fetches_the_jwks_is_told_so() -> None:
+    """Valid tokens refused and the issuer's JWKS never fetched: a shared-secret setup or
+    another JWKS URL — the advice names both, it cannot tell them apart."""
+    with TestIssuer() as fresh, TestIssuer() as other, ThreadedUvicorn(build_app(other.url)) as be:
+        result = run(be.url, fresh.url, env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert f"never fetched {fresh.url}/api/auth/jwks" in result.output
+    assert "shared secret" in result.output and "another JWKS URL" in result.output
