@@ -562,13 +562,18 @@ def test_capture_prints_its_report_on_stdout_and_progress_on_stderr(
 
     import authcheck.frontend.capture as capture_module
     import authcheck.frontend.inspect as inspect_module
+    from authcheck.engine.browser import CapturedRequest
+    from authcheck.frontend.inspect import SentCredential, Verdict
 
+    answered = CapturedRequest("GET", "http://b/api/u/tasks", "Bearer x", 200)  # it reached it
     result_of_capture = SimpleNamespace(
-        requests=(),
+        requests=(answered,),
         notes=("signed up a fresh user",),
         error=None,
         screenshot=None,
         console_log=None,
+        page_origin=None,
+        blocked=(),
     )
 
     class FakeCapture:
@@ -580,10 +585,10 @@ def test_capture_prints_its_report_on_stdout_and_progress_on_stderr(
 
     report = SimpleNamespace(
         capture=result_of_capture,
-        sent=(),
+        sent=(SentCredential(answered, Verdict.JWT_VALID, None, "JWT valid for sub u"),),
         client_token=None,
         ok=True,
-        verdict=SimpleNamespace(value="jwt-valid"),
+        verdict=Verdict.JWT_VALID,
         message="the frontend sends a valid Better Auth JWT",
     )
     monkeypatch.setattr(capture_module, "PlaywrightCapture", FakeCapture)
