@@ -18,13 +18,7 @@ def by_design(catalogue: Sequence[Scenario]) -> dict[str, Status]:
 
 # Verdicts of the catalogue today that are wrong on these correct backends; when a check stops
 # giving one, its test fails: drop the entry then.
-KNOWN: dict[str, dict[str, Status]] = {
-    # SC-006 asks 403 for other users' data; `todos` answers 404 for another user's todo (no
-    # user id in its paths, so it does not reveal that the id exists), as many real backends do.
-    "todos": {"us3.cross-user-denied": Status.FAILED},
-    # no completion at all: the preflight skips the step (Routes.completes), crud does not yet
-    "no_complete": {"us1.crud-roundtrip": Status.FAILED},
-}
+KNOWN: dict[str, dict[str, Status]] = {}
 
 
 def not_passed(report: RunReport) -> dict[str, tuple[Status, str]]:
