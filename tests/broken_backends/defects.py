@@ -40,7 +40,7 @@ REVIEW = frozenset(
         "aud-substring",  # `audience in claims["aud"]`: a substring test when aud is a string
         "tries-every-key",  # kid not in the JWKS: every JWKS key is tried (see the test)
         "optional-auth-on-list",  # list uses an optional user: bad/no token → 200 []
-        "cross-user-404",  # another user's task id → 404 (the spec says 403)
+        "cross-user-404",  # another user's task id → 404 (allowed: it hides the task)
         "write-then-check-owner",  # update/delete change the task, then answer 403
         "complete-no-owner-check",  # PATCH …/complete forgot the owner check
         "owner-from-body",  # create stores the body's user_id when given
