@@ -107,8 +107,7 @@ class _Recorder:
         for request, entry in self._entries:
             if request is response.request:
                 entry["status"] = response.status
-                if response.status >= 400 and request.method == "POST":
-                    entry["detail"] = _detail(response)
+                entry["response"] = response  # its body is read later, outside the event
 
     def on_failed(self, request: Request) -> None:
         for seen, entry in self._entries:
@@ -328,7 +327,7 @@ class PlaywrightCapture:
                 return
             refused = [e for e in posts if (e["status"] or 0) >= 400]
             if refused:
-                said = refused[0].get("detail")
+                said = _detail(refused[0]["response"]) if "response" in refused[0] else ""
                 notes.append(
                     f"the backend answered {refused[0]['status']} to creating a task"
                     + (f": {said}" if said else "")
