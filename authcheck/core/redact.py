@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 _KEEP = 6
 # A JWT-like run (two long base64url parts, then any more) or a long opaque credential (24+
@@ -23,9 +24,24 @@ def redact_token(value: str) -> str:
     return f"{value[:_KEEP]}…[redacted {len(value)} chars]"
 
 
-def redact_text(text: str) -> str:
-    """Redact every token-looking run inside free text (headers, bodies, messages)."""
-    return _TOKENISH.sub(lambda m: redact_token(m.group(0)), text)
+# A UUID is an identifier (a task id), never a Better Auth credential (those have no hyphens in
+# these places, or dots): it stays readable, as it is in the URL.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def redact_text(text: str, keep: Collection[str] = ()) -> str:
+    """Redact every token-looking run inside free text (headers, bodies, messages).
+
+    ``keep``: values known not to be secret (the run's user ids, shown in URLs anyway) stay.
+    """
+
+    def hide(match: re.Match[str]) -> str:
+        value = match.group(0)
+        if value in keep or _UUID.fullmatch(value):
+            return value
+        return redact_token(value)
+
+    return _TOKENISH.sub(hide, text)
 
 
 def redact_authorization(header_value: str) -> str:

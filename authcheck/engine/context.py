@@ -30,9 +30,13 @@ class TargetError(UnreachableError):
 class Recorder:
     """Sends requests to the target and keeps a redacted record of each one."""
 
-    def __init__(self, client: httpx.Client, target: str) -> None:
+    def __init__(
+        self, client: httpx.Client, target: str, *, public: frozenset[str] = frozenset()
+    ) -> None:
+        """``public``: identifiers that are no secret (the run's user ids) and stay readable."""
         self._client = client
         self.target = target.rstrip("/")
+        self.public = public
         self.records: list[RecordedRequest] = []
 
     def send(
@@ -77,7 +81,7 @@ class Recorder:
             probe,
             status=response.status_code,
             elapsed_ms=round(elapsed, 2),
-            body_excerpt=redact_text(response.text[:_EXCERPT]),
+            body_excerpt=redact_text(response.text[:_EXCERPT], self.public),
         )
         return response
 

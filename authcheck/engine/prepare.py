@@ -49,7 +49,7 @@ def prepare(
     needed = any(NEEDS.get(s.check, {Step.CREATE}) for s in scenarios)
     if not needed:
         return Prepared(routes, Setup(routes_from, lines, "not needed"), None)
-    recorder = Recorder(client, target)
+    recorder = Recorder(client, target, public=frozenset(user.id for user in source.users))
     flight = run_preflight(source, routes, recorder)
     records = tuple(recorder.records)
     if flight.failure is None:

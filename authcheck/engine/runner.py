@@ -134,7 +134,8 @@ class Runner:
 
     def run_one(self, scenario: Scenario) -> ScenarioResult:
         started = time.perf_counter()
-        recorder = Recorder(self._client, self.options.target)
+        public = frozenset(user.id for user in self.source.users)
+        recorder = Recorder(self._client, self.options.target, public=public)
         missing = [need for need in scenario.needs if need not in self.capabilities]
         if missing:
             how = "; ".join(f"{need.value} needs {_HOW[need]}" for need in missing)

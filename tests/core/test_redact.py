@@ -31,3 +31,12 @@ def test_redact_text_hides_session_ids_and_signed_cookies() -> None:
     out = redact_text(f"sent {session_id} then {cookie}")
     assert session_id not in out
     assert "dGhpcyBpcyBhbiBobWFj" not in out
+
+
+def test_identifiers_stay_readable_credentials_do_not() -> None:
+    user = "StB4taadeDNRolaxrCgHo00v6MUC8QuM"  # a Better Auth user id: shaped like a session id
+    task = "3f2b8c1e-9a4d-4e6b-8c2a-1b2c3d4e5f60"
+    body = f'{{"id":"{task}","user_id":"{user}","session":"{user[::-1]}"}}'
+    shown = redact_text(body, keep={user})
+    assert task in shown and user in shown and user[::-1] not in shown
+    assert user not in redact_text(body)  # unknown, it is treated as a credential
