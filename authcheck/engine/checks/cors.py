@@ -127,8 +127,7 @@ class CorsVerdict:
                 f"(Access-Control-Allow-Origin {p.allow_origin})"
             )
         said = (
-            f"a browser at {p.origin} cannot send Authorization to {p.url} ({p.method}): "
-            f"{p.reason}"
+            f"a browser at {p.origin} cannot send Authorization to {p.url} ({p.method}): {p.reason}"
         )
         if self.allowed_instead:
             said += (
