@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from authcheck.issuer.forge import MintRequest, MintUnavailable
-from authcheck.issuer.state import CONTROL_PREFIX, IssuerState
+from authcheck.issuer.forge import MintRequest, MintUnavailable, RotateRequest
+from authcheck.issuer.state import CONTROL_PREFIX, IssuerState, RotateRefused
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -47,6 +47,12 @@ class Gatekeeper(BaseHTTPMiddleware):
 
 def _bad(message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=400)
+
+
+def _invalid(exc: ValidationError) -> JSONResponse:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    return _bad(f"{where}: {first['msg']}")
 
 
 async def _json_body(request: Request) -> Any:
@@ -84,16 +90,30 @@ def build_app(state: IssuerState) -> Starlette:
         except json.JSONDecodeError as exc:
             return _bad(f"body is not JSON: {exc.msg}")
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "body"
-            return _bad(f"{where}: {first['msg']}")
+            return _invalid(exc)
         except (MintUnavailable, ValueError, TypeError) as exc:
             return _bad(str(exc))
         return JSONResponse({"token": minted.token, "kid": minted.kid, "claims": minted.claims})
 
-    async def rotate(_request: Request) -> Response:
-        key = state.rotate()
-        return JSONResponse({"kid": key.kid, "kids": state.kids()})
+    async def rotate(request: Request) -> Response:
+        try:
+            body = await _json_body(request)
+            if not isinstance(body, dict):
+                return _bad("the body must be a JSON object")
+            wanted = RotateRequest.model_validate(body)
+            key = state.rotate(wanted)
+        except json.JSONDecodeError as exc:
+            return _bad(f"body is not JSON: {exc.msg}")
+        except ValidationError as exc:
+            return _invalid(exc)
+        except RotateRefused as exc:
+            return _bad(str(exc))
+        answer = {"kid": key.kid, "alg": key.alg, "staged": wanted.stage, "kids": state.kids()}
+        return JSONResponse(answer)
+
+    async def unstage(_request: Request) -> Response:
+        dropped = state.unstage()
+        return JSONResponse({"dropped": dropped, "kids": state.kids()})
 
     async def outage(request: Request) -> Response:
         try:
@@ -119,6 +139,7 @@ def build_app(state: IssuerState) -> Starlette:
         Route(f"{CONTROL_PREFIX}/info", info, methods=["GET"]),
         Route(f"{CONTROL_PREFIX}/mint", mint, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/rotate", rotate, methods=["POST"]),
+        Route(f"{CONTROL_PREFIX}/unstage", unstage, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/outage", outage, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/counters", counters, methods=["GET"]),
         Route(f"{CONTROL_PREFIX}/counters/reset", reset, methods=["POST"]),

@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictBool, model_validator
 
 from authcheck.core.b64 import b64url_encode
 from authcheck.errors import AuthcheckError
-from authcheck.issuer.keys import KeyFormat, PublicKey, SigningKey
+from authcheck.issuer.keys import Alg, KeyFormat, PublicKey, SigningKey
 
 Signer = Literal["issuer", "foreign", "none", "hs256-public"]
 
@@ -44,7 +44,26 @@ class MintOptions(BaseModel):
 
 
 class MintRequest(MintOptions):
-    """The body of ``POST /__authcheck/mint`` (see docs/control-api.md)."""
+    """The body of ``POST /__authcheck/mint`` (see docs/control-api.md). ``kid`` picks the
+    issuer key that signs (the current one or a staged one); None is the current key."""
+
+    kid: str | None = None
+
+    @model_validator(mode="after")
+    def _kid_signs(self) -> MintRequest:
+        if self.kid is not None and (self.signer != "issuer" or self.embed is not None):
+            raise ValueError("kid picks the issuer key that signs: use it with signer issuer")
+        return self
+
+
+class RotateRequest(BaseModel):
+    """The body of ``POST /__authcheck/rotate``: ``stage`` publishes the next key without signing
+    with it; ``alg`` is the new key's algorithm (default: the current key's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stage: StrictBool = False
+    alg: Alg | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import json
 import secrets
 import string
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -17,7 +17,8 @@ from jwt.algorithms import get_default_algorithms
 
 from authcheck.errors import BadInputError
 
-SUPPORTED_ALGS = ("EdDSA", "ES256", "RS256", "PS256")
+Alg = Literal["EdDSA", "ES256", "ES512", "RS256", "PS256"]  # the key types of Better Auth's jwt()
+SUPPORTED_ALGS: tuple[str, ...] = get_args(Alg)
 KeyFormat = Literal["pem", "raw", "jwk"]
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -102,12 +103,15 @@ class SigningKey:
 
 
 def generate_key(alg: str = "EdDSA", kid: str | None = None) -> SigningKey:
-    """A fresh key pair for ``alg`` (EdDSA = Ed25519, ES256 = P-256, RS256/PS256 = RSA 2048)."""
+    """A fresh key pair for ``alg`` (EdDSA = Ed25519, ES256 = P-256, ES512 = P-521, RS256/PS256 =
+    RSA 2048)."""
     private: Any
     if alg == "EdDSA":
         private = ed25519.Ed25519PrivateKey.generate()
     elif alg == "ES256":
         private = ec.generate_private_key(ec.SECP256R1())
+    elif alg == "ES512":
+        private = ec.generate_private_key(ec.SECP521R1())
     elif alg in ("RS256", "PS256"):
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     else:

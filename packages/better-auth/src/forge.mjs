@@ -2,10 +2,18 @@
 // signJWT cannot make (custom headers, omitted or mistyped claims, raw payloads, attack signers).
 import crypto from "node:crypto";
 
-const MINT_FIELDS = new Set(["claims", "omit", "header", "signer", "key_format", "embed", "raw_payload"]);
+const MINT_FIELDS = new Set(["claims", "omit", "header", "signer", "key_format", "embed", "raw_payload", "kid"]);
 const SIGNERS = new Set(["issuer", "foreign", "none", "hs256-public"]);
 const KEY_FORMATS = new Set(["pem", "raw", "jwk"]);
 const EMBEDS = new Set(["jwk", "jku"]);
+/** The key types of Better Auth's jwt() plugin, as `jwks.keyPairConfig` spells them. */
+export const KEY_PAIR_CONFIGS = {
+  EdDSA: { alg: "EdDSA", crv: "Ed25519" },
+  ES256: { alg: "ES256", crv: "P-256" },
+  ES512: { alg: "ES512", crv: "P-521" },
+  RS256: { alg: "RS256", modulusLength: 2048 },
+  PS256: { alg: "PS256", modulusLength: 2048 },
+};
 
 /** A request the control API answers with 400 and this message. */
 export class BadRequest extends Error {}
@@ -25,6 +33,7 @@ export function checkMint(body) {
     keyFormat: body.key_format ?? "pem",
     embed: body.embed ?? null,
     rawPayload: body.raw_payload ?? null,
+    kid: body.kid ?? null,
   };
   if (!isObject(req.claims)) throw new BadRequest("claims must be an object");
   if (!Array.isArray(req.omit) || !req.omit.every((n) => typeof n === "string")) throw new BadRequest("omit must be a list of claim names");
@@ -33,7 +42,24 @@ export function checkMint(body) {
   if (!KEY_FORMATS.has(req.keyFormat)) throw new BadRequest(`key_format must be one of ${[...KEY_FORMATS].join(", ")}`);
   if (req.embed !== null && !EMBEDS.has(req.embed)) throw new BadRequest("embed must be null, jwk or jku");
   if (req.rawPayload !== null && typeof req.rawPayload !== "string") throw new BadRequest("raw_payload must be a string");
+  if (req.kid !== null && typeof req.kid !== "string") throw new BadRequest("kid must be a string");
+  if (req.kid !== null && (req.signer !== "issuer" || req.embed !== null)) {
+    throw new BadRequest("kid picks the issuer key that signs: use it with signer issuer");
+  }
   return req;
+}
+
+/** Check a rotate body: {"stage": bool, "alg": one of KEY_PAIR_CONFIGS}, both optional. */
+export function checkRotate(body) {
+  if (!isObject(body)) throw new BadRequest("body must be a JSON object");
+  for (const name of Object.keys(body)) if (name !== "stage" && name !== "alg") throw new BadRequest(`unknown field ${name}`);
+  const stage = body.stage ?? false;
+  const alg = body.alg ?? null;
+  if (typeof stage !== "boolean") throw new BadRequest("stage must be true or false");
+  if (alg !== null && !Object.hasOwn(KEY_PAIR_CONFIGS, alg)) {
+    throw new BadRequest(`alg must be one of ${Object.keys(KEY_PAIR_CONFIGS).join(", ")}`);
+  }
+  return { stage, alg };
 }
 
 /** Check an outage body: exactly {"on": true|false}. */

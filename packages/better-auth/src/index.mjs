@@ -1,13 +1,17 @@
 // authcheckControl(): the authcheck control API (docs/control-api.md in the authcheck repository)
 // as a Better Auth server plugin. It mints with the jwt() plugin's own keys (signJWT where it can,
-// the same private key by hand for the attack tokens), rotates through the jwks table, switches
+// the same private key by hand for the attack tokens), rotates and stages keys through the jwks
+// table (a staged key is published but older than the current one, so Better Auth never picks
+// it to sign), switches
 // the app's real JWKS endpoint to 503 and counts JWKS fetches and other auth requests.
 // A development and CI tool: off unless enabled, refuses NODE_ENV=production unless forced,
 // loopback clients only, never logs a token.
 import crypto from "node:crypto";
 import { createAuthEndpoint } from "better-auth/api";
-import { resolveSigningKey, signJWT } from "better-auth/plugins/jwt";
-import { BadRequest, checkMint, checkOutage, defaultHeader, forgeToken, foreignKeyPair, signJwtCanDo } from "./forge.mjs";
+import { createJwk, resolveSigningKey, signJWT } from "better-auth/plugins/jwt";
+import {
+  BadRequest, KEY_PAIR_CONFIGS, checkMint, checkOutage, checkRotate, defaultHeader, forgeToken, foreignKeyPair, signJwtCanDo,
+} from "./forge.mjs";
 import { refusal } from "./guard.mjs";
 
 export { isLoopback, trustSocketAddress } from "./guard.mjs";
@@ -72,7 +76,7 @@ function jwtPluginOf(context) {
 /** The authcheck control API as a Better Auth plugin: `plugins: [jwt(), authcheckControl()]`. */
 export function authcheckControl(options = {}) {
   if (!resolveEnabled(options)) return { id: PLUGIN_ID };
-  const state = { outage: false, jwksFetches: 0, foreignFetches: 0, otherRequests: 0 };
+  const state = { outage: false, jwksFetches: 0, foreignFetches: 0, otherRequests: 0, staged: [] };
   const foreignByAlg = new Map();
   const foreignFor = (alg) => {
     if (!foreignByAlg.has(alg)) foreignByAlg.set(alg, foreignKeyPair(alg));
@@ -87,11 +91,65 @@ export function authcheckControl(options = {}) {
   const jwtOptionsOf = (ctx) => jwtPluginOf(ctx.context).options ?? {};
   const jwksPathOf = (context) => jwtPluginOf(context).options?.jwks?.jwksPath ?? "/jwks";
 
+  /** The key Better Auth's own signing picks (no overrides: what /token and signJWT use). */
   async function currentKey(ctx) {
-    const resolved = await resolveSigningKey(ctx, jwtOptionsOf(ctx));
+    return keyOf(await resolveSigningKey(ctx, jwtOptionsOf(ctx)));
+  }
+
+  function keyOf(resolved) {
     if (!resolved) throw new Error("jwt.sign delegates signing elsewhere: the control API needs the jwt plugin's own keys");
     const privateKey = crypto.KeyObject.from(resolved.privateKey);
     return { alg: resolved.alg, kid: resolved.kid, privateKey, publicKey: crypto.createPublicKey(privateKey), resolved };
+  }
+
+  /** The key a mint signs with: the current one, or a staged one named by kid. */
+  async function signingKey(ctx, kid) {
+    const current = await currentKey(ctx);
+    if (kid === null || kid === current.kid) return current;
+    if (!state.staged.includes(kid)) throw new BadRequest(`kid: ${JSON.stringify(kid)} is neither the current key nor a staged one`);
+    return keyOf(await resolveSigningKey(ctx, jwtOptionsOf(ctx), { signingKeyId: kid }));
+  }
+
+  const primaryAlgOf = (ctx) => jwtOptionsOf(ctx).jwks?.keyPairConfig?.alg ?? "EdDSA";
+  const byId = (id) => [{ field: "id", value: id }];
+  const update = (ctx, id, fields) => ctx.context.adapter.update({ model: "jwks", where: byId(id), update: fields });
+
+  /** A new row in the jwks table, made by Better Auth's own createJwk for `alg`. */
+  async function createKey(ctx, alg) {
+    const options = jwtOptionsOf(ctx);
+    const keyPairConfig = KEY_PAIR_CONFIGS[alg];
+    return createJwk(ctx, { ...options, jwks: { ...options.jwks, keyPairConfig } });
+  }
+
+  /** Fail loudly if Better Auth would now sign with another key than `kid`. */
+  async function expectSigning(ctx, kid, what) {
+    const now = await currentKey(ctx);
+    if (now.kid !== kid) throw new Error(`${what}: Better Auth now signs with ${now.kid}, not ${kid}`);
+    return now;
+  }
+
+  /**
+   * Publish a key without signing with it: Better Auth signs with the newest live key of its
+   * configured alg (else the newest live key), so the staged row is dated just before the
+   * current one.
+   */
+  async function stage(ctx, alg) {
+    const current = await currentKey(ctx);
+    const primary = primaryAlgOf(ctx);
+    if (alg === primary && current.alg !== primary) {
+      throw new BadRequest(`alg: Better Auth would sign with a staged ${alg} key while the current key is ${current.alg}: rotate back to ${alg} first`);
+    }
+    const row = await ctx.context.adapter.findOne({ model: "jwks", where: byId(current.kid) });
+    const created = await createKey(ctx, alg);
+    await update(ctx, created.id, { createdAt: new Date(new Date(row.createdAt).getTime() - 1000) });
+    state.staged.push(created.id);
+    await expectSigning(ctx, current.kid, "staging");
+    return { kid: created.id, alg, staged: true, kids: (await servedKeys(ctx)).map((k) => k.kid) };
+  }
+
+  async function dropStaged(ctx, kids) {
+    for (const kid of kids) await ctx.context.adapter.delete({ model: "jwks", where: byId(kid) });
+    state.staged = state.staged.filter((kid) => !kids.includes(kid));
   }
 
   /** The key set the app's JWKS endpoint serves, asked from that endpoint itself. */
@@ -127,6 +185,7 @@ export function authcheckControl(options = {}) {
       alg: key.alg,
       kid: key.kid,
       kids: (await servedKeys(ctx)).map((k) => k.kid),
+      staged: [...state.staged],
       foreign_jwks_url: `${base}${PREFIX}/foreign/jwks`,
       token_lifetime: facts.lifetime,
       plugin: PLUGIN_ID,
@@ -135,8 +194,8 @@ export function authcheckControl(options = {}) {
 
   async function mint(ctx, body) {
     const req = checkMint(body);
-    const key = await currentKey(ctx);
-    const facts = await defaults(ctx, key);
+    const key = await signingKey(ctx, req.kid);
+    const facts = await defaults(ctx, await currentKey(ctx));
     const now = Math.floor(Date.now() / 1000);
     const claims = { iat: now, exp: now + facts.lifetime, iss: facts.issuer, aud: facts.audience, ...req.claims };
     for (const name of req.omit) delete claims[name];
@@ -156,15 +215,39 @@ export function authcheckControl(options = {}) {
     return { token, kid: typeof header.kid === "string" ? header.kid : null, claims };
   }
 
-  async function rotate(ctx) {
-    const { kid } = await currentKey(ctx);
-    await ctx.context.adapter.update({
-      model: "jwks",
-      where: [{ field: "id", value: kid }],
-      update: { expiresAt: new Date(Date.now() - 1000) },
-    });
-    const next = await currentKey(ctx); // Better Auth creates the new key on the next signing
-    return { kid: next.kid, kids: (await servedKeys(ctx)).map((k) => k.kid) };
+  /**
+   * A new current key: the staged one (of `alg`, else the newest) when keys are staged, the
+   * others dropped; else a new row of `alg` (default: the current key's). The old key expires
+   * and stays in the JWKS for Better Auth's grace period.
+   */
+  async function rotate(ctx, body) {
+    const req = checkRotate(body);
+    const current = await currentKey(ctx);
+    const alg = req.alg ?? current.alg;
+    if (req.stage) return stage(ctx, alg);
+    let kid;
+    if (state.staged.length > 0) {
+      const fits = [];
+      for (const staged of state.staged) {
+        if (req.alg === null || (await signingKey(ctx, staged)).alg === req.alg) fits.push(staged);
+      }
+      if (fits.length === 0) throw new BadRequest(`alg: no ${req.alg} key is staged: POST /unstage first`);
+      kid = fits[fits.length - 1];
+      await dropStaged(ctx, state.staged.filter((k) => k !== kid));
+      state.staged = [];
+      await update(ctx, kid, { createdAt: new Date() });
+    } else {
+      kid = (await createKey(ctx, alg)).id;
+    }
+    await update(ctx, current.kid, { expiresAt: new Date(Date.now() - 1000) });
+    const next = await expectSigning(ctx, kid, "rotation");
+    return { kid: next.kid, alg: next.alg, staged: false, kids: (await servedKeys(ctx)).map((k) => k.kid) };
+  }
+
+  async function unstage(ctx) {
+    const dropped = [...state.staged];
+    await dropStaged(ctx, dropped);
+    return { dropped, kids: (await servedKeys(ctx)).map((k) => k.kid) };
   }
 
   /** One control endpoint: JSON in, JSON out, 400 with the reason for a bad request. */
@@ -187,7 +270,8 @@ export function authcheckControl(options = {}) {
     endpoints: {
       authcheckInfo: endpoint("/info", "GET", (ctx) => info(ctx)),
       authcheckMint: endpoint("/mint", "POST", (ctx, body) => mint(ctx, body)),
-      authcheckRotate: endpoint("/rotate", "POST", (ctx) => rotate(ctx)),
+      authcheckRotate: endpoint("/rotate", "POST", (ctx, body) => rotate(ctx, body)),
+      authcheckUnstage: endpoint("/unstage", "POST", (ctx) => unstage(ctx)),
       authcheckOutage: endpoint("/outage", "POST", (_ctx, body) => {
         state.outage = checkOutage(body);
         return { outage: state.outage };
