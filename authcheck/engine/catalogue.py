@@ -10,11 +10,23 @@ import json
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
-from authcheck.engine.tomlfile import first_error, read_toml
+from authcheck.engine.requirements import EDGE_PREFIX, REQUIREMENTS, RequirementKind, kind_of
+from authcheck.engine.tomlfile import field_path, read_toml
 from authcheck.errors import BadInputError
 from authcheck.issuer.forge import MintOptions
 
@@ -61,6 +73,9 @@ class DeriveKind(StrEnum):
     COOKIE_CACHE_JWT = "cookie-cache-jwt"  # the HS256 session_data cookie JWT
     NO_SCHEME = "no-scheme"  # a valid JWT without "Bearer "
     QUOTED = "quoted"  # Bearer "<jwt>"
+
+
+Order = Literal["first", "parallel", "last"]
 
 
 class _Strict(BaseModel):
@@ -110,8 +125,10 @@ class Probe(_Strict):
         return self
 
 
-class Expect(_Strict):
-    status: list[int] = [401]
+class RejectExpect(_Strict):
+    """What a ``reject`` check expects of the refusals."""
+
+    status: list[int] = Field(default=[401], min_length=1)
     body_mentions: list[str] = Field(
         default=[], description="the body's text must mention one of these (case-insensitive)"
     )
@@ -120,36 +137,177 @@ class Expect(_Strict):
         description="the answer must differ from the one to this credential (expired ≠ tampered)",
     )
     foreign_jwks_fetches: int | None = Field(
-        default=None, description="the jku bait URL may be fetched at most this often"
+        default=None, ge=0, description="the jku bait URL may be fetched at most this often"
     )
-    max_jwks_fetches: int | None = None
+
+
+class FetchBudget(_Strict):
+    """What a ``local-validation`` check allows: JWKS fetches for valid and unknown-kid tokens."""
+
+    max_jwks_fetches: int | None = Field(
+        default=None, ge=0, description="authenticated calls may cause at most this many (1)"
+    )
     max_unknown_kid_fetches: int | None = Field(
         default=None,
+        ge=0,
         description="a burst of tokens with unknown kids may cause at most this many JWKS fetches",
     )
-    p95_ms_below: float | None = None
+
+
+class LatencyBudget(_Strict):
+    """What a ``reject-latency`` check allows."""
+
+    p95_ms_below: float | None = Field(
+        default=None, gt=0, description="p95 of the refusals must stay under this (500 ms)"
+    )
+
+
+class Expect(RejectExpect, FetchBudget, LatencyBudget):
+    """Every expectation a check may read, as the checks see it: the kind's own from its file,
+    neutral defaults for the rest (a file cannot give a kind another kind's expectations)."""
 
 
 class Scenario(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+\.[a-z0-9-]+$")
+    """A loaded scenario as the runner and the checks read it. The loader builds it from the
+    file model of its kind (`ScenarioFile`), which decides what that kind may take; parameters
+    of other kinds keep their neutral defaults here."""
+
+    id: str
     title: str
-    proves: list[str] = Field(min_length=1)
+    proves: list[str]
     needs: list[Capability] = []
     check: CheckKind
-    order: Literal["first", "parallel", "last"] = Field(
-        default="parallel",
-        description="first/last run alone (they rotate keys, cut the JWKS or count fetches)",
-    )
-    advice: str = Field(description="what to change when the scenario fails")
-    calls: int = Field(default=50, ge=1, le=1000)
+    order: Order = "parallel"
+    advice: str
+    calls: int = 50
     expect: Expect = Expect()
     probes: list[Probe] = []
 
 
-class CatalogueFile(Scenario):
-    """One `scenarios/<id>.toml` file: a scenario plus an optional schema pointer."""
+# What each check kind needs from the run whatever its file says (a file may add to it: a
+# ``reject`` of minted tokens needs ``mint``). Without them the runner skips the scenario.
+KIND_NEEDS: dict[CheckKind, tuple[Capability, ...]] = {
+    CheckKind.BEARER_HEADER: (Capability.BROWSER,),
+    CheckKind.CORS_PREFLIGHT: (Capability.BROWSER,),
+    CheckKind.KEY_ROTATION: (Capability.ROTATE, Capability.MINT),
+    CheckKind.JWKS_OUTAGE: (Capability.OUTAGE, Capability.MINT),
+    CheckKind.DELETED_USER: (Capability.MINT,),
+    CheckKind.LOCAL_VALIDATION: (Capability.COUNTERS,),
+}
+# Kinds that change the issuer's state, count its fetches or time answers: they run alone.
+RUNS_ALONE = frozenset(
+    {
+        CheckKind.KEY_ROTATION,
+        CheckKind.JWKS_OUTAGE,
+        CheckKind.LOCAL_VALIDATION,
+        CheckKind.REJECT_LATENCY,
+    }
+)
+
+
+def _known_requirement(value: str) -> str:
+    if value not in REQUIREMENTS:
+        edges = ", ".join(
+            r.removeprefix(EDGE_PREFIX) for r in REQUIREMENTS if kind_of(r) is RequirementKind.EDGE
+        )
+        raise ValueError(
+            f"{value!r} is not a requirement of the spec: use FR-001…FR-010, SC-001…SC-006, "
+            f"US1-1…US3-2 or 'edge: <case>' ({edges})"
+        )
+    return value
+
+
+RequirementId = Annotated[
+    str,
+    AfterValidator(_known_requirement),
+    WithJsonSchema({"type": "string", "enum": list(REQUIREMENTS)}),
+]
+
+
+class _ScenarioFile(_Strict):
+    """What every `scenarios/<id>.toml` has, whatever its check kind."""
 
     schema_: str | None = Field(default=None, alias="$schema")
+    check: CheckKind
+    id: str = Field(pattern=r"^[a-z0-9]+\.[a-z0-9-]+$")
+    title: str
+    proves: list[RequirementId] = Field(min_length=1)
+    needs: list[Capability] = Field(
+        default=[], description="capabilities beyond the ones the check kind needs itself"
+    )
+    order: Order = Field(
+        default="parallel",
+        validate_default=True,
+        description="first/last run alone (rotation, outage, fetch counts and timings must)",
+    )
+    advice: str = Field(description="what to change when the scenario fails")
+
+    @field_validator("order")
+    @classmethod
+    def _alone(cls, order: Order, info: ValidationInfo) -> Order:
+        kind = info.data.get("check")
+        if kind in RUNS_ALONE and order == "parallel":
+            raise ValueError(f'a {kind} check must run alone: give "first" or "last"')
+        return order
+
+    def scenario(self) -> Scenario:
+        """The runtime scenario: the kind's needs first, then the file's own."""
+        data = self.model_dump(exclude={"schema_"})
+        data["needs"] = list(dict.fromkeys((*KIND_NEEDS.get(self.check, ()), *self.needs)))
+        return Scenario.model_validate(data)
+
+
+class RejectFile(_ScenarioFile):
+    """``reject``: every probe credential must be refused."""
+
+    check: Literal[CheckKind.REJECT]
+    expect: RejectExpect = RejectExpect()
+    probes: list[Probe] = Field(min_length=1)
+
+
+class LocalValidationFile(_ScenarioFile):
+    """``local-validation``: ``calls`` authenticated calls within a JWKS fetch budget."""
+
+    check: Literal[CheckKind.LOCAL_VALIDATION]
+    calls: int = Field(default=50, ge=1, le=1000)
+    expect: FetchBudget = FetchBudget()
+
+
+class RejectLatencyFile(_ScenarioFile):
+    """``reject-latency``: ``calls`` invalid-token calls, each refused fast."""
+
+    check: Literal[CheckKind.REJECT_LATENCY]
+    calls: int = Field(default=50, ge=1, le=1000)
+    expect: LatencyBudget = LatencyBudget()
+
+
+class PlainFile(_ScenarioFile):
+    """The kinds that take no parameters: the check knows what to send and expect."""
+
+    check: Literal[
+        CheckKind.LIST_OWN,
+        CheckKind.CREATE,
+        CheckKind.CRUD,
+        CheckKind.TOKEN_FORMAT,
+        CheckKind.BEARER_HEADER,
+        CheckKind.CORS_PREFLIGHT,
+        CheckKind.SCOPED_BY_SUB,
+        CheckKind.CROSS_USER,
+        CheckKind.KEY_ROTATION,
+        CheckKind.JWKS_OUTAGE,
+        CheckKind.DELETED_USER,
+        CheckKind.SHARED_SECRET,
+    ]
+
+
+ScenarioFile = Annotated[
+    RejectFile | LocalValidationFile | RejectLatencyFile | PlainFile,
+    Field(discriminator="check"),
+]
+"""One `scenarios/<id>.toml` file: which fields it may have depends on its ``check``."""
+_FILE: TypeAdapter[RejectFile | LocalValidationFile | RejectLatencyFile | PlainFile] = TypeAdapter(
+    ScenarioFile
+)
 
 
 def default_catalogue_dir() -> Path:
@@ -164,9 +322,62 @@ def default_catalogue_dir() -> Path:
 def load_file(path: Path) -> Scenario:
     data = read_toml(path)
     try:
-        return CatalogueFile.model_validate(data)
+        return _FILE.validate_python(data).scenario()
     except ValidationError as exc:
-        raise BadInputError(first_error(path, exc)) from exc
+        raise BadInputError(_first_error(path, exc, data)) from exc
+
+
+def _first_error(path: Path, exc: ValidationError, data: dict[str, Any]) -> str:
+    """``<path>: field <where>: <message>``, in the words of the file's check kind: the tag the
+    union adds to the location is dropped, and a field of another kind says which kind takes it."""
+    errors = exc.errors()
+    # A misspelt field is also a missing one: naming the unknown name helps more.
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc, message = list(error["loc"]), error["msg"]
+    kind = data.get("check")
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        loc = ["check"]
+        known = ", ".join(k.value for k in CheckKind)
+        message = f"{kind!r} is not a check kind ({known})" if kind else f"missing ({known})"
+    elif loc and loc[0] == kind:
+        loc = loc[1:]
+    if error["type"] == "extra_forbidden" and (len(loc) == 1 or loc[0] == "expect"):
+        message = f"a {kind} check does not take it" + _takers(loc)
+    message = message.removeprefix("Value error, ")
+    rest = exc.error_count() - 1
+    tail = f" (and {rest} more)" if rest else ""
+    return f"{path}: field {field_path(loc)}: {message}{tail}"
+
+
+# The kinds that take parameters: their file model and their [expect] model.
+_PARAMETERISED: dict[CheckKind, tuple[type[_ScenarioFile], type[_Strict]]] = {
+    CheckKind.REJECT: (RejectFile, RejectExpect),
+    CheckKind.LOCAL_VALIDATION: (LocalValidationFile, FetchBudget),
+    CheckKind.REJECT_LATENCY: (RejectLatencyFile, LatencyBudget),
+}
+
+
+def _takers(loc: list[int | str]) -> str:
+    """Which kinds take the parameter at ``loc``: `` (only reject takes it)``, or `` (reject-latency
+    takes it, under [expect])`` for an expectation given at the top level."""
+    name = str(loc[-1])
+    top: list[str] = []
+    nested: list[str] = []
+    for kind, (model, expect) in _PARAMETERISED.items():
+        if len(loc) == 1 and name in model.model_fields:
+            top.append(kind.value)
+        elif name in expect.model_fields:
+            nested.append(kind.value)
+    if top:
+        return f" (only {_and(top)} {'take' if top[1:] else 'takes'} it)"
+    if nested:
+        under = ", under [expect]" if len(loc) == 1 else ""
+        return f" (only {_and(nested)} {'take' if nested[1:] else 'takes'} it{under})"
+    return ""
+
+
+def _and(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " and " + words[-1] if words[1:] else words[0]
 
 
 def load_catalogue(directory: Path | None = None) -> tuple[Scenario, ...]:
@@ -204,11 +415,15 @@ def select(
 
 
 def json_schema() -> dict[str, Any]:
-    schema = CatalogueFile.model_json_schema(by_alias=True)
+    schema = _FILE.json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "authcheck scenario"
+    schema["description"] = (
+        "One scenarios/<id>.toml file (authcheck scenarios schema prints this document); "
+        "which fields it may have depends on its check kind."
+    )
     return schema
 
 
 def json_schema_text() -> str:
-    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -3,13 +3,17 @@ from pathlib import Path
 import pytest
 
 from authcheck.engine.catalogue import (
+    KIND_NEEDS,
+    Capability,
     CheckKind,
     default_catalogue_dir,
+    json_schema,
     json_schema_text,
     load_catalogue,
     select,
 )
 from authcheck.engine.checks import CHECKS
+from authcheck.engine.requirements import REQUIREMENTS
 from authcheck.errors import BadInputError
 
 # The issue's table: id → the spec ids it proves.
@@ -47,6 +51,8 @@ TABLE = {
 }
 
 GOOD = 'id = "edge.x"\ntitle = "t"\nproves = ["FR-006"]\ncheck = "reject"\nadvice = "a"\n'
+PROBE = '[[probes]]\nname = "p"\nderive = "session-id"\n'
+CRUD = GOOD.replace('"reject"', '"crud"')
 
 
 def test_every_id_of_the_issue_is_there_with_its_spec_ids() -> None:
@@ -65,6 +71,23 @@ def test_every_check_kind_is_implemented() -> None:
     assert set(CHECKS) == set(CheckKind)
 
 
+def test_every_check_kind_has_a_file_model() -> None:
+    mapping = json_schema()["discriminator"]["mapping"]
+    assert set(mapping) == {kind.value for kind in CheckKind}
+
+
+def test_kind_needs_are_added_to_what_the_file_lists(tmp_path: Path) -> None:
+    text = CRUD.replace('"crud"', '"key-rotation"') + 'order = "last"\nneeds = ["counters"]\n'
+    (tmp_path / "edge.x.toml").write_text(text)
+    (scenario,) = load_catalogue(tmp_path)
+    assert scenario.needs == [*KIND_NEEDS[CheckKind.KEY_ROTATION], Capability.COUNTERS]
+
+
+def test_a_catalogue_scenario_proves_only_spec_requirements() -> None:
+    for scenario in load_catalogue():
+        assert set(scenario.proves) <= set(REQUIREMENTS), scenario.id
+
+
 def test_reject_scenarios_have_probes() -> None:
     for scenario in load_catalogue():
         assert (scenario.check is CheckKind.REJECT) == bool(scenario.probes), scenario.id
@@ -73,7 +96,7 @@ def test_reject_scenarios_have_probes() -> None:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        (GOOD + "colour = 1\n", "field colour"),
+        (GOOD + "colour = 1\n", "field colour: a reject check does not take it"),
         (GOOD.replace('check = "reject"', 'check = "guess"'), "field check"),
         (GOOD + 'needs = ["telepathy"]\n', "field needs[0]"),
         (GOOD + '[[probes]]\nname = "p"\n', "field probes[0]"),
@@ -88,6 +111,25 @@ def test_reject_scenarios_have_probes() -> None:
         (GOOD + "[expect]\nstatuses = [401]\n", "field expect.statuses"),
         (GOOD.replace('proves = ["FR-006"]', "proves = []"), "field proves"),
         ("id = ", "not valid TOML"),
+        # Each check kind takes its own parameters and no other kind's.
+        (GOOD, "field probes: Field required"),
+        (CRUD + "p95_ms_below = 300\n", "field p95_ms_below: a crud check does not take it"),
+        (CRUD + "[expect]\np95_ms_below = 300\n", "field expect: a crud check does not take it"),
+        (CRUD + PROBE, "field probes: a crud check does not take it (only reject takes it)"),
+        (CRUD + "calls = 5\n", "only local-validation and reject-latency take it"),
+        (GOOD + PROBE + "[expect]\np95_ms_below = 1\n", "only reject-latency takes it"),
+        (
+            GOOD.replace('"reject"', '"reject-latency"') + "[expect]\nmax_jwks_fetches = 1\n",
+            "field expect.max_jwks_fetches: a reject-latency check does not take it",
+        ),
+        (GOOD.replace('"reject"', '"local-validation"'), "field order: a local-validation check"),
+        (GOOD.replace('check = "reject"\n', ""), "field check: missing (reject, "),
+        # proves names the spec's requirements, nothing else.
+        (
+            GOOD.replace("FR-006", "FR-011") + PROBE,
+            "field proves[0]: 'FR-011' is not a requirement",
+        ),
+        (GOOD.replace("FR-006", "edge: gremlins") + PROBE, "field proves[0]: 'edge: gremlins'"),
     ],
 )
 def test_loader_is_strict_and_names_file_and_field(tmp_path: Path, text: str, words: str) -> None:
@@ -99,7 +141,7 @@ def test_loader_is_strict_and_names_file_and_field(tmp_path: Path, text: str, wo
 
 
 def test_id_must_match_file_name(tmp_path: Path) -> None:
-    (tmp_path / "edge.y.toml").write_text(GOOD)
+    (tmp_path / "edge.y.toml").write_text(GOOD + PROBE)
     with pytest.raises(BadInputError, match="must match the file name"):
         load_catalogue(tmp_path)
 
