@@ -46,11 +46,11 @@ _SPEC: dict[str, str] = {
     "US3-2": "US3: another user's data is denied",
 }
 _EDGES: dict[str, str] = {
-    EDGE_PREFIX + "expired": "What happens when a JWT is expired",
-    EDGE_PREFIX + "malformed or tampered": "Malformed or tampered JWTs",
-    EDGE_PREFIX + "JWKS down": "The JWKS endpoint is temporarily unavailable",
-    EDGE_PREFIX + "other providers": "Tokens from different authentication providers",
-    EDGE_PREFIX + "deleted user": "The user is deleted but the JWT is still valid",
+    EDGE_PREFIX + "expired": "expired: what happens when a JWT is expired",
+    EDGE_PREFIX + "malformed or tampered": "malformed or tampered: how such JWTs are handled",
+    EDGE_PREFIX + "JWKS down": "JWKS down: the JWKS endpoint is temporarily unavailable",
+    EDGE_PREFIX + "other providers": "other providers: tokens from another authentication provider",
+    EDGE_PREFIX + "deleted user": "deleted user: the user is deleted but the JWT is still valid",
 }
 
 REQUIREMENTS: Mapping[str, str] = MappingProxyType({**_SPEC, **_EDGES})

@@ -18,35 +18,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from authcheck.core.redact import redact_authorization, redact_text, redact_token
+from authcheck.engine import requirements as spec
 from authcheck.engine.browser import CaptureResult
 from authcheck.engine.results import RecordedRequest, RunReport, ScenarioResult, Setup, Status
 from authcheck.report.html_style import CSS
 
-# The spec's requirements, in its order (spec/003-auth-jwt-integration.md).
-REQUIREMENTS: dict[str, str] = {
-    "FR-001": "Frontend retrieves a properly formatted JWT from Better Auth (JWT plugin)",
-    "FR-002": "Frontend sends the JWT as Authorization: Bearer <token> on every API request",
-    "FR-003": "Backend validates JWTs with Better Auth's JWKS",
-    "FR-004": "Backend takes the user id from the sub claim",
-    "FR-005": "Backend scopes data access to that user id",
-    "FR-006": "Backend answers 401 to invalid or expired JWTs",
-    "FR-007": "No call to Better Auth once the JWT is validated locally",
-    "FR-008": "Token expiry is handled with a clear error",
-    "FR-009": "Frontend and backend agree on issuer and audience",
-    "FR-010": "JWTs are signed with RS256 or EdDSA (asymmetric, as configured)",
-    "SC-001": "No 401 for authenticated users reaching their tasks",
-    "SC-002": "JWTs validated locally, without calls to Better Auth",
-    "SC-003": "Task CRUD succeeds for authenticated users",
-    "SC-004": "The user id is reliably taken from sub",
-    "SC-005": "Invalid or expired JWTs get 401 within 500 ms",
-    "SC-006": "Users reach only their own tasks; 403 for others' data",
-    "US1-1": "US1: a valid JWT lists the user's tasks",
-    "US1-2": "US1: a valid JWT creates a task owned by the user",
-    "US2-1": "US2: the frontend gets a properly formatted JWT",
-    "US2-2": 'US2: the Authorization header is "Bearer <valid JWT>"',
-    "US3-1": "US3: the backend validates via JWKS and extracts the user id",
-    "US3-2": "US3: another user's data is denied",
-}
+# The spec's numbered requirements, in its order: a row each, covered or not.
+REQUIREMENTS: dict[str, str] = spec.spec_requirements()
 _MARK = {
     Status.PASSED: "✓",
     Status.FAILED: "✗",
@@ -81,9 +59,14 @@ def _t(text: object) -> str:
 
 def requirement_rows(report: RunReport) -> list[tuple[str, str]]:
     """(id, description) for every spec requirement, then the edge cases the run proves."""
-    seen = [p for r in report.results for p in r.proves]
-    extra = sorted({p for p in seen if p not in REQUIREMENTS})
-    return [*REQUIREMENTS.items(), *((p, p.removeprefix("edge: ")) for p in extra)]
+    seen = {p for r in report.results for p in r.proves}
+    edges = [(p, t) for p, t in spec.REQUIREMENTS.items() if p in seen and p not in REQUIREMENTS]
+    unknown = sorted(seen - set(spec.REQUIREMENTS))  # results not from a catalogue
+    return [
+        *REQUIREMENTS.items(),
+        *edges,
+        *((p, p.removeprefix(spec.EDGE_PREFIX)) for p in unknown),
+    ]
 
 
 def worst(statuses: Iterable[Status]) -> Status | None:
@@ -113,7 +96,7 @@ def _matrix(report: RunReport) -> str:
             else "<td></td>"
             for r in results
         )
-        label = "edge case" if req.startswith("edge:") else escape(req)
+        label = "edge case" if spec.kind_of(req) is spec.RequirementKind.EDGE else escape(req)
         rows.append(
             f'<tr><th class="req">{label}</th><td class="desc">{escape(text)}</td>'
             f"<td>{_badge(worst(r.status for r in proving))}</td>{cells}</tr>"
