@@ -61,6 +61,15 @@ def list_scenarios(
     stdout_console().print(table)
 
 
+def schema() -> None:
+    """Print the JSON schema of a scenario file (scenarios/schema.json is this output)."""
+    import sys
+
+    from authcheck.engine.catalogue import json_schema_text
+
+    sys.stdout.write(json_schema_text())
+
+
 def _users(values: list[str]) -> list[tuple[str, str]]:
     env = os.environ.get("AUTHCHECK_USERS", "")
     raw = values or [item for item in env.split(",") if item.strip()]
@@ -309,8 +318,9 @@ def _browser(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `authcheck scenarios list|run`."""
+    """Add `authcheck scenarios list|run|schema`."""
     group = typer.Typer(help="Replay the spec's scenarios against a backend.", no_args_is_help=True)
     group.command("list")(list_scenarios)
     group.command("run")(run)
+    group.command("schema")(schema)
     app.add_typer(group, name="scenarios")

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,21 @@ def test_every_id_of_the_issue_is_there_with_its_spec_ids() -> None:
 
 def test_published_schema_is_up_to_date() -> None:
     published = (default_catalogue_dir() / "schema.json").read_text(encoding="utf-8")
-    assert published == json_schema_text(), "regenerate scenarios/schema.json"
+    fix = "regenerate: authcheck scenarios schema > scenarios/schema.json"
+    assert published == json_schema_text(), fix
+
+
+def test_schema_command_prints_the_published_schema() -> None:
+    from typer.testing import CliRunner
+
+    from authcheck.cli.app import build_app
+
+    result = CliRunner().invoke(build_app("scenarios"), ["scenarios", "schema"])
+    assert result.exit_code == 0
+    assert result.stdout == json_schema_text()
+    document = json.loads(result.stdout)
+    assert document["title"] == "authcheck scenario"
+    assert document["discriminator"]["propertyName"] == "check"
 
 
 def test_every_check_kind_is_implemented() -> None:
