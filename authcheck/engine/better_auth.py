@@ -28,6 +28,8 @@ from authcheck.engine.source import (
     User,
     facts_from_info,
     fetch_public_keys,
+    stage,
+    stages,
 )
 from authcheck.errors import BadInputError, UnreachableError
 from authcheck.issuer.forge import ForgeKeys, MintRequest, MintUnavailable, forge
@@ -115,6 +117,7 @@ class BetterAuthSource:
         if expired_token:
             caps.add(Capability.EXPIRED_TOKEN)
         self.capabilities = frozenset(caps)
+        self.can_stage = self.control is not None and stages(self.control.info())
         pairs = users or [
             (f"authcheck-{role}-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(18))
             for role in ("a", "b")
@@ -243,6 +246,12 @@ class BetterAuthSource:
             for session in self._sessions:  # tokens signed with the old key are not "valid" now
                 session.token = None
         return kid
+
+    def stage(self, alg: str | None = None) -> str:
+        return stage(self._need_control(), alg)  # Better Auth's /token keeps the current key
+
+    def unstage(self) -> None:
+        self._need_control().unstage()
 
     def outage(self, on: bool) -> None:
         self._need_control().outage(on)

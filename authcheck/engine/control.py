@@ -9,7 +9,7 @@ import httpx
 
 from authcheck.core.fetch import http_error_reason
 from authcheck.errors import BadInputError, UnreachableError
-from authcheck.issuer.forge import MintRequest
+from authcheck.issuer.forge import MintRequest, RotateRequest
 
 PREFIX = "/__authcheck"
 
@@ -54,13 +54,22 @@ class ControlClient:
         return self._call("GET", "/info")
 
     def mint_full(self, request: MintRequest) -> dict[str, Any]:
-        return self._call("POST", "/mint", request.model_dump(mode="json", exclude_none=False))
+        # no "kid" unless one is asked for: a plugin older than staged keys refuses the field
+        omit = {"kid"} if request.kid is None else None
+        body = request.model_dump(mode="json", exclude_none=False, exclude=omit)
+        return self._call("POST", "/mint", body)
 
     def mint(self, request: MintRequest) -> str:
         return str(self.mint_full(request)["token"])
 
-    def rotate(self) -> dict[str, Any]:
-        return self._call("POST", "/rotate")
+    def rotate(self, request: RotateRequest | None = None) -> dict[str, Any]:
+        """A new current key, or (``stage``) a published key that does not sign."""
+        body = (request or RotateRequest()).model_dump(mode="json", exclude_defaults=True)
+        return self._call("POST", "/rotate", body or None)
+
+    def unstage(self) -> list[str]:
+        """Drops every staged key; their kids."""
+        return [str(kid) for kid in self._call("POST", "/unstage")["dropped"]]
 
     def outage(self, on: bool) -> bool:
         return bool(self._call("POST", "/outage", {"on": on})["outage"])

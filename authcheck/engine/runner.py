@@ -12,8 +12,9 @@ import httpx
 
 from authcheck.core.fetch import http_error_reason
 from authcheck.engine.browser import BrowserCapture
-from authcheck.engine.catalogue import Capability, Scenario
+from authcheck.engine.catalogue import Capability, CheckKind, Scenario
 from authcheck.engine.checks import CHECKS
+from authcheck.engine.checks.keys import rotation_order
 from authcheck.engine.context import Context, Recorder, RunSettings, SharedCapture
 from authcheck.engine.preflight import Preflight
 from authcheck.engine.prepare import prepare
@@ -61,6 +62,23 @@ def check_reachable(client: httpx.Client, target: str) -> None:
             f"target not reachable at {target}: {http_error_reason(exc)}",
             hint="start the backend or check --target",
         ) from exc
+
+
+def _phases(
+    scenarios: Sequence[Scenario], source: TokenSource
+) -> tuple[list[Scenario], list[Scenario], list[Scenario]]:
+    """First (alone, key rotation before the rest), parallel, last (alone); `rotation_order`
+    says where the key-rotation check runs."""
+
+    def order(s: Scenario) -> str:
+        return rotation_order(source) if s.check is CheckKind.KEY_ROTATION else s.order
+
+    first = [s for s in scenarios if order(s) == "first"]
+    return (
+        sorted(first, key=lambda s: s.check is not CheckKind.KEY_ROTATION),  # stable
+        [s for s in scenarios if order(s) == "parallel"],
+        [s for s in scenarios if order(s) == "last"],
+    )
 
 
 class Runner:
@@ -113,12 +131,12 @@ class Runner:
                 results[scenario.id] = result
                 self._progress(ProgressEvent("finished", scenario.id, total, result))
 
-            for scenario in (s for s in scenarios if s.order == "first"):
+            first, parallel, last = _phases(scenarios, self.source)
+            for scenario in first:
                 one(scenario)
-            parallel = [s for s in scenarios if s.order == "parallel"]
             with ThreadPoolExecutor(max_workers=max(1, self.options.workers)) as pool:
                 list(pool.map(one, parallel))
-            for scenario in (s for s in scenarios if s.order == "last"):
+            for scenario in last:
                 one(scenario)
         finally:
             if self._own_client:

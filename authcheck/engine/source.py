@@ -16,7 +16,7 @@ import httpx
 from authcheck.engine.catalogue import Capability
 from authcheck.engine.control import ControlClient
 from authcheck.errors import UnreachableError
-from authcheck.issuer.forge import MintRequest, MintUnavailable
+from authcheck.issuer.forge import MintRequest, MintUnavailable, RotateRequest
 from authcheck.issuer.keys import PublicKey
 
 
@@ -44,11 +44,18 @@ class TokenSource(Protocol):
     capabilities: frozenset[Capability]
     users: tuple[User, User]
     expired_token: str | None
+    can_stage: bool  # stage() and unstage() work (the control API has staged keys)
 
     def facts(self) -> IssuerFacts: ...
     def valid_token(self, user: User) -> str: ...
     def mint(self, request: MintRequest) -> str: ...
     def rotate(self) -> str: ...
+    def stage(self, alg: str | None = None) -> str:
+        """Publish a new key (of ``alg``, default the current one's) that signs only mints
+        naming its kid (``MintRequest(kid=...)``); its kid."""
+        ...
+
+    def unstage(self) -> None: ...
     def outage(self, on: bool) -> None: ...
     def counters(self) -> dict[str, int]: ...
     def public_keys(self) -> list[PublicKey]: ...
@@ -63,6 +70,11 @@ CONTROL_CAPABILITIES = frozenset(
         Capability.EXPIRED_TOKEN,
     }
 )
+
+
+def stages(info: dict[str, Any]) -> bool:
+    """Does this control API have staged keys? (``/info`` lists them; older ones do not.)"""
+    return isinstance(info.get("staged"), list)
 
 
 def facts_from_info(info: dict[str, Any]) -> IssuerFacts:
@@ -107,6 +119,7 @@ class ControlSource:
         if self._info.get("kind") == "better-auth":
             caps.add(Capability.BETTER_AUTH)
         self.capabilities = frozenset(caps)
+        self.can_stage = stages(self._info)
         run = secrets.token_hex(4)
         self.users = (User("a", f"authcheck-a-{run}"), User("b", f"authcheck-b-{run}"))
         self.expired_token: str | None = None
@@ -123,6 +136,12 @@ class ControlSource:
     def rotate(self) -> str:
         return str(self.control.rotate()["kid"])
 
+    def stage(self, alg: str | None = None) -> str:
+        return stage(self.control, alg)
+
+    def unstage(self) -> None:
+        self.control.unstage()
+
     def outage(self, on: bool) -> None:
         self.control.outage(on)
 
@@ -131,6 +150,21 @@ class ControlSource:
 
     def public_keys(self) -> list[PublicKey]:
         return fetch_public_keys(self._client, self.facts().jwks_url)
+
+
+def can_stage(source: TokenSource) -> bool:
+    """Can ``source`` publish a key that does not sign? (A source without the attribute
+    predates staged keys: no.)"""
+    return bool(getattr(source, "can_stage", False))
+
+
+def stage(control: ControlClient, alg: str | None) -> str:
+    """Stage a key through ``control``; refuses an answer that did not stage (an old API that
+    would have rotated for real)."""
+    answer = control.rotate(RotateRequest.model_validate({"stage": True, "alg": alg}))
+    if answer.get("staged") is not True:
+        raise UnreachableError("the control API rotated instead of staging a key")
+    return str(answer["kid"])
 
 
 def require(source: TokenSource, capability: Capability) -> None:

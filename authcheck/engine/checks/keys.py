@@ -1,9 +1,10 @@
-"""Key handling: rotation is picked up, an outage is survived, the JWKS is not re-fetched."""
+"""Key handling: a new key is picked up, an outage is survived, the JWKS is not re-fetched."""
 
 from __future__ import annotations
 
 import secrets
 import time
+from typing import Literal
 
 import httpx
 
@@ -12,7 +13,7 @@ from authcheck.engine.checks import advice
 from authcheck.engine.checks._util import failed, not_run, passed, says
 from authcheck.engine.context import Context
 from authcheck.engine.results import Outcome
-from authcheck.engine.source import user_claims
+from authcheck.engine.source import TokenSource, can_stage, user_claims
 from authcheck.engine.tasks import TasksApi
 from authcheck.issuer.forge import MintRequest
 
@@ -38,19 +39,42 @@ def _fetches(ctx: Context) -> int | None:
     return ctx.source.counters()["jwks_fetches"]
 
 
+def rotation_order(source: TokenSource) -> Literal["first", "last"]:
+    """Where `edge.key-rotation` runs. First, before anything starts a backend's unknown-kid
+    refetch limit (sc002's burst, the outage), when the source can stage the next key: valid
+    tokens keep the current key, so a backend that misses the new kid spoils nothing. Else last:
+    after a real rotation every later valid token carries the new kid."""
+    return "first" if can_stage(source) else "last"
+
+
 def check_key_rotation(ctx: Context) -> Outcome:
-    """Runs last, alone: warm the backend with the current key, rotate, then poll a token with
-    the new kid until the backend has refetched its key set (or the window is over)."""
+    """Warm the backend with the current key, publish a new one (staged when the source can,
+    else a real rotation), then poll a token with the new kid until the backend has refetched
+    its key set (or the window is over). A staged key is dropped again afterwards."""
     api, a = TasksApi(ctx.http, ctx.routes), ctx.source.users[0]
     warm = api.list_tasks(a, ctx.source.valid_token(a), probe="warm-up: token with the current key")
     if warm.status_code != 200:
         return not_run(f"a valid token with the current key got {warm.status_code}")
     old_kid = ctx.source.facts().kid
     before = _fetches(ctx)
+    if can_stage(ctx.source):
+        new_kid = ctx.source.stage()
+        try:
+            token = ctx.source.mint(MintRequest(claims=user_claims(a), kid=new_kid))
+            return _new_kid_accepted(ctx, api, token, before, how="staged")
+        finally:
+            ctx.source.unstage()
     new_kid = ctx.source.rotate()
     if new_kid == old_kid:
         return failed("the issuer did not rotate (same kid)")
-    token = ctx.source.valid_token(a)
+    return _new_kid_accepted(ctx, api, ctx.source.valid_token(a), before, how="rotated")
+
+
+def _new_kid_accepted(
+    ctx: Context, api: TasksApi, token: str, before: int | None, *, how: str
+) -> Outcome:
+    """Poll ``token`` (signed by the new key) until accepted, refused past the window, or 5xx."""
+    a = ctx.source.users[0]
     window = THOROUGH_ROTATION_WINDOW_S if ctx.settings.thorough else ROTATION_WINDOW_S
     started = time.monotonic()
     tries = 0
@@ -60,7 +84,7 @@ def check_key_rotation(ctx: Context) -> Outcome:
         waited = time.monotonic() - started
         now = _fetches(ctx)
         fetched = None if now is None or before is None else now - before
-        details = {"waited_s": round(waited, 1), "jwks_fetches_since_rotation": fetched}
+        details = {"waited_s": round(waited, 1), "jwks_fetches_since_rotation": fetched, "key": how}
         if response.status_code == 200:
             if fetched == 0:
                 return failed(
