@@ -14,6 +14,8 @@ class ExitStatus(IntEnum):
     FINDINGS = 1  # the token is invalid, a scenario failed, the input is not a JWT
     BAD_INPUT = 2  # usage error, unreadable file, malformed option
     UNREACHABLE = 3  # JWKS, target, issuer or frontend could not be reached or used
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
+    TERMINATED = 143  # SIGTERM (timeout, kill, CI): 128 + SIGTERM
 
 
 class AuthcheckError(Exception):

@@ -24,10 +24,13 @@ def main() -> None:
 
 
 def run_app(app: Any, args: list[str] | None = None) -> int:
-    """Run the Typer app; a usage error is ONE line on stderr and exit 2 (not a boxed panel)."""
+    """Run the Typer app; a usage error or an ``AuthcheckError`` is ONE line on stderr and its
+    exit status (not a boxed panel, never a traceback)."""
     import signal
 
     import typer
+
+    from authcheck.errors import AuthcheckError, ExitStatus
 
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _quiet_interrupt)
@@ -45,7 +48,11 @@ def run_app(app: Any, args: list[str] | None = None) -> int:
         return 2
     except typer.Abort:
         sys.stderr.write("authcheck: interrupted\n")
-        return 130
+        return ExitStatus.INTERRUPTED
+    except AuthcheckError as exc:  # a command that let it through: one line, its status
+        from authcheck.cli.common import report_error
+
+        return report_error(_command_path(app, args), exc, as_json=False)
     except typer.TyperException as exc:
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "authcheck"
@@ -54,6 +61,23 @@ def run_app(app: Any, args: list[str] | None = None) -> int:
             sys.stderr.write(f"{where}: {message} (see '{where} --help')\n")
         return 2
     return status if isinstance(status, int) else 0
+
+
+def _command_path(app: Any, args: list[str] | None) -> str:
+    """``scenarios run`` from the arguments: the command and, for a group, its subcommand (never
+    a positional value: that may be a token)."""
+    import typer
+
+    words = sys.argv[1:] if args is None else args
+    path: list[str] = []
+    command: object = typer.main.get_command(app)
+    for word in words[:2]:
+        commands: dict[str, object] = getattr(command, "commands", {})  # a group's
+        if word not in commands:
+            break
+        path.append(word)
+        command = commands[word]
+    return " ".join(path) or "error"
 
 
 def _terminated(signum: int, frame: object) -> None:
