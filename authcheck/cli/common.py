@@ -1,4 +1,5 @@
-"""Shared CLI plumbing: consoles, and every error → one line on stderr + its exit status.
+"""Shared CLI plumbing: consoles, report files, and every error → one line on stderr + its exit
+status. The checks of option values are in `authcheck.cli.validation`.
 
 Deliberately free of a module-level typer import so that ``decode``'s fast path
 (``authcheck.cli.decode.fast_main``) imports nothing heavy.
@@ -12,6 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
+# The option checks every command shares live in `validation`; imported here for the commands
+# that take them from this module.
+from authcheck.cli.validation import directory_option as directory_option
+from authcheck.cli.validation import http_url as http_url
+from authcheck.cli.validation import port_free as port_free
+from authcheck.cli.validation import writable as writable
 from authcheck.errors import AuthcheckError
 
 if TYPE_CHECKING:
@@ -63,68 +70,6 @@ def one_line(text: str, limit: int = 300) -> str:
     """``text`` on one line (a server's HTML error page spans many), cut at ``limit`` chars."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def http_url(option: str, value: str | None) -> None:
-    """Refuse a value of ``option`` that is not an http(s) URL (bad input, not 'unreachable')."""
-    from urllib.parse import urlsplit
-
-    if value is None:
-        return
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return
-    from authcheck.errors import BadInputError
-
-    given = value.strip()
-    hint = f"e.g. {option} http://127.0.0.1:3000"
-    if given and "://" not in given:
-        hint = f"did you mean {option} http://{given}?"
-    raise BadInputError(f"{option} wants an http(s) URL, got {value!r}", hint)
-
-
-def port_free(option: str, port: int, host: str = "127.0.0.1") -> None:
-    """Refuse a port something already listens on (0 means: pick a free one)."""
-    import socket
-
-    from authcheck.errors import BadInputError
-
-    if port == 0:
-        return
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        # As servers do: a port left in TIME_WAIT by a stopped server is free, a listener is not.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise BadInputError(
-                f"{option} {port}: cannot listen on {host}:{port} ({exc.strerror or exc})",
-                f"stop what uses it, or pick another port ({option} 0 picks a free one)",
-            ) from exc
-
-
-def directory_option(option: str, path: Path | None) -> None:
-    """Refuse, before any work, an existing file given where a directory is wanted."""
-    if path is not None and path.exists() and not path.is_dir():
-        from authcheck.errors import BadInputError
-
-        raise BadInputError(f"{option} {path} is a file, not a directory")
-
-
-def writable(path: Path) -> None:
-    """Refuse, before any work, a report path that cannot be written (exit 2, one line)."""
-    import os
-
-    from authcheck.errors import BadInputError
-
-    if path.is_dir():
-        raise BadInputError(f"cannot write {path}: it is a directory", "give a file name in it")
-    parent = path.parent
-    if not parent.is_dir():
-        raise BadInputError(f"cannot write {path}: no directory {parent}", "create it first")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise BadInputError(f"cannot write {path}: permission denied")
 
 
 def write_report(path: Path, text: str) -> None:
