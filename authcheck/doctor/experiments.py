@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from authcheck.core.b64 import b64url_decode, b64url_encode
 from authcheck.doctor.model import Expect
 from authcheck.issuer.forge import MintRequest
-from authcheck.issuer.keys import generate_key
+from authcheck.issuer.keys import SUPPORTED_ALGS, generate_key
 
 WRONG_ISS = "https://issuer.authcheck.invalid"
 WRONG_AUD = "https://audience.authcheck.invalid"
@@ -109,6 +109,17 @@ def minted(iss: str, aud: str, claims: dict[str, Any], target: str) -> list[Expe
                    Expect.REFUSE, _mint({**claims, "iat": now - 1500, "exp": now - 600})),
     ]  # fmt: skip
     return out
+
+
+def algorithms(current: str, claims: dict[str, Any]) -> list[Experiment]:
+    """The claims signed by a key of each other algorithm Better Auth can sign with. `run`
+    stages those keys (published, the issuer's current key untouched) and sets each kid."""
+    return [
+        Experiment(f"alg.{alg}", "alg", f"signed with a staged {alg} key", alg, Expect.PROBE,
+                   _mint(claims))
+        for alg in SUPPORTED_ALGS
+        if alg != current
+    ]  # fmt: skip
 
 
 def _split(token: str) -> tuple[dict[str, Any], dict[str, Any], str]:

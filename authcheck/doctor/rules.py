@@ -221,7 +221,7 @@ def algorithm(report: DoctorReport) -> list[Found]:
             "algorithm-not-allowed",
             Kind.CAUSE,
             f"The backend accepts {algs} but not {have}",
-            f"{answer(report)}; with the issuer's key rotated to {rotated[0].value} → "
+            f"{answer(report)}; signed by the issuer's staged {rotated[0].value} key → "
             f"{rotated[0].call.status}",
             f"frontend: or switch Better Auth's key to {rotated[0].value} "
             "(jwt({ jwks: { keyPairConfig: { alg } } })) — existing tokens stop working",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -23,6 +24,7 @@ from authcheck.doctor.model import BackendCall, DoctorReport, Outcome, TokenFact
 from authcheck.doctor.source import ENABLE_MINT, Subject, obtain
 from authcheck.engine.catalogue import Capability
 from authcheck.engine.routes import Routes
+from authcheck.engine.source import can_stage
 from authcheck.errors import AuthcheckError, BadInputError
 
 WORKERS = 8
@@ -129,8 +131,50 @@ def _runner(
     return run
 
 
-def _untested(subject: Subject, fetches: int | None) -> tuple[str, ...]:
+def _stage(subject: Subject) -> dict[str, str]:
+    """A staged key per other algorithm ({alg: kid}), published before the backend is first
+    called so that even a backend that will not refetch soon has them; {} when the source
+    cannot stage."""
+    source, facts = subject.source, subject.facts
+    if source is None or facts is None or not can_stage(source):
+        return {}
+    staged: dict[str, str] = {}
+    try:
+        for experiment in ex.algorithms(facts.alg, {}):
+            staged[str(experiment.value)] = source.stage(str(experiment.value))
+    except AuthcheckError:
+        _unstage(subject, staged)
+        return {}
+    return staged
+
+
+def _unstage(subject: Subject, staged: dict[str, str]) -> None:
+    if staged and subject.source is not None:
+        subject.source.unstage()
+
+
+def _algorithms(
+    run: Callable[[ex.Experiment], Outcome | str], subject: Subject, staged: dict[str, str]
+) -> list[Outcome | str]:
+    """One token per staged algorithm, one after the other (after the concurrent batch)."""
+    if not staged or subject.facts is None:
+        return []
+    claims = subject.claims or {"sub": subject.facts.issuer}
     out = []
+    for experiment in ex.algorithms(subject.facts.alg, claims):
+        assert experiment.mint is not None
+        kid = staged[str(experiment.value)]
+        out.append(run(replace(experiment, mint=experiment.mint.model_copy(update={"kid": kid}))))
+    return out
+
+
+def _untested(subject: Subject, fetches: int | None, staged: bool) -> tuple[str, ...]:
+    out = []
+    if subject.can_mint and not staged:
+        out.append(
+            "tokens of other algorithms (RS256, ES256…) need staged keys: an issuer or "
+            '@authcheck/better-auth plugin with POST /__authcheck/rotate {"stage": true}'
+        )
     if not subject.can_mint:
         out.append(
             "iss, aud, typ, claim-shape, lifetime and wrong-iss/aud/expired tokens need the "
@@ -169,6 +213,7 @@ def run_doctor(
     backend = _base(backend_url, "--backend-url")
     own = client is None
     http = client or httpx.Client(timeout=10.0)
+    staged: dict[str, str] = {}
     try:
         subject = obtain(base, http, token=token, credentials=credentials)
         f = subject.facts
@@ -184,6 +229,7 @@ def run_doctor(
             check = check_credential(credential, policy, fetcher=fetcher)
         facts = _facts(subject.token, subject.origin, check)
         mine = _counters(subject)  # doctor's own JWKS fetch is not the backend's
+        staged = _stage(subject)
         user_id = facts.sub or (subject.source.users[0].id if subject.source else "me")
         call(http, backend + "/", None)  # no answer at all: exit 3 before looking for routes
         route_map, route_lines = _routes(
@@ -192,12 +238,16 @@ def run_doctor(
         url = backend + route_map.list.replace("{user_id}", quote(user_id, safe=""))
         baseline: BackendCall = call(http, url, f"Bearer {credential}")
         plan = _plan(subject, credential, backend, better_auth_secret)
+        run = _runner(http, url, subject)
         with ThreadPoolExecutor(WORKERS) as pool:
-            done = list(pool.map(_runner(http, url, subject), plan))
+            done = list(pool.map(run, plan))
+        done += _algorithms(run, subject, staged)
         outcomes = [o for o in done if isinstance(o, Outcome)]
         failed = [o for o in done if isinstance(o, str)]
         after = _counters(subject)
     finally:
+        if staged:
+            _unstage(subject, staged)
         if own:
             http.close()
     fetches = others = None
@@ -220,7 +270,7 @@ def run_doctor(
         can_mint=subject.can_mint,
         jwks_fetches=fetches,
         other_requests=others,
-        untested=_untested(subject, fetches) + _failed(failed),
+        untested=_untested(subject, fetches, bool(staged)) + _failed(failed),
         seconds=time.perf_counter() - started,
     )
     return diagnose(report)

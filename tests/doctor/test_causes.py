@@ -107,10 +107,28 @@ def test_jwks_unreachable_from_the_backend_is_named_not_a_crash(issuer: TestIssu
     assert report["jwks"]["fetches_by_others"] == 0
 
 
-def test_rs256_only_backend_gets_algorithm_not_allowed(issuer: TestIssuer) -> None:
+def test_rs256_only_backend_is_proven_by_a_staged_rs256_key(issuer: TestIssuer) -> None:
+    kid = issuer.state.info()["kid"]
     code, report = doctor(issuer.url, "good", jwt_algorithms=["RS256"])
     assert code == 1
     assert first(report) == "algorithm-not-allowed", report["diagnosis"]
+    cause = report["diagnosis"][0]
+    assert cause["title"] == "The backend accepts RS256 but not EdDSA"
+    assert "staged RS256 key → 200" in cause["evidence"]  # an experiment, not the words
+    assert "EdDSA" in cause["backend"] and "JWT_ALGORITHMS" in cause["backend"]
+    assert "keyPairConfig" in cause["frontend"]
+    tried = {e["code"]: e["accepted"] for e in report["experiments"] if e["variable"] == "alg"}
+    assert tried == {"alg.ES256": False, "alg.ES512": False, "alg.RS256": True, "alg.PS256": False}
+    info = issuer.state.info()  # restored: the current key untouched, nothing left staged
+    assert (info["kid"], info["staged"]) == (kid, [])
+
+
+def test_a_backend_allowing_every_algorithm_has_no_algorithm_finding(issuer: TestIssuer) -> None:
+    everything = ["EdDSA", "ES256", "ES512", "RS256", "PS256"]
+    code, report = doctor(issuer.url, "good", jwt_algorithms=everything)
+    assert code == 0, report["diagnosis"]
+    tried = [e["accepted"] for e in report["experiments"] if e["code"].startswith("alg.")]
+    assert tried == [True] * 4
 
 
 def test_better_auth_secret_proves_the_shared_secret_setup(issuer: TestIssuer) -> None:
