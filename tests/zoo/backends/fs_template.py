@@ -45,6 +45,8 @@ class TaskUpdate(SQLModel):
 
 
 class Task(TaskBase, table=True):
+    # its own table name: the reference backend's SQLModel `task` shares the metadata in a process
+    __tablename__ = "zoo_template_task"
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     owner_id: str = Field(index=True, max_length=255)
     completed: bool = False
