@@ -9,9 +9,8 @@ import httpx
 
 from authcheck.core.classify import classify
 from authcheck.core.jose import DecodeError, decode_unverified
-from authcheck.engine.better_auth import BetterAuthSource
+from authcheck.engine.better_auth import BetterAuthSource, find_control
 from authcheck.engine.catalogue import Capability
-from authcheck.engine.control import ControlClient
 from authcheck.engine.source import ControlSource, IssuerFacts, TokenSource, user_claims
 from authcheck.errors import BadInputError, UnreachableError
 from authcheck.issuer.forge import MintRequest
@@ -39,8 +38,12 @@ class Subject:
 
 
 def _control_kind(base_url: str, client: httpx.Client) -> str | None:
+    """The control API's kind, found where `scenarios run` finds it (plugin path first)."""
+    control = find_control(base_url, client)
+    if control is None:
+        return None
     try:
-        return str(ControlClient(base_url, client).info().get("kind", "authcheck-issuer"))
+        return str(control.info().get("kind", "authcheck-issuer"))
     except (UnreachableError, BadInputError):
         return None
 
