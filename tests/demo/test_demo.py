@@ -131,12 +131,14 @@ def test_ctrl_c_stops_both_servers_and_exits_130(tmp_path: Path) -> None:
     )
     assert process.stderr is not None
     urls: list[str] = []
+    seen: list[str] = []
     try:
         for line in process.stderr:  # progress lines, read as they come
+            seen.append(line)
             urls += re.findall(r"at (http://127\.0\.0\.1:\d+)", line)
             if "running" in line and "scenarios" in line:
                 break
-        assert len(urls) == 2, urls
+        assert len(urls) == 2, "".join(seen)
         process.send_signal(signal.SIGINT)
         rest = process.stderr.read()
         code = process.wait(timeout=60)
