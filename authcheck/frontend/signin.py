@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 SESSION_COOKIE = re.compile(r"session", re.IGNORECASE)  # better-auth.session_token and kin
 _AUTH_PATH = re.compile(r"/(sign-in|sign-up)/")
 POLL_S = 0.1  # how often the outcome is re-checked (polling, not synchronisation)
+_LATE_EVENT_S = 2.0  # how long a shown error waits for a late 429 response event
 
 
 class SignInStopped(Exception):
@@ -230,6 +231,17 @@ class SignIn:
             waited += wait
             self.waited = waited
 
+    def _no_late_429(self, count: int) -> bool:
+        """The page shows an error: is it not Better Auth's rate limit? Playwright may deliver
+        the 429's response event after the page has already drawn its own error line, so the
+        answers are watched a little longer (a bounded poll for that event) before deciding."""
+        deadline = time.monotonic() + _LATE_EVENT_S
+        while time.monotonic() < deadline:
+            if self.watch.limited_since(count) is not None:
+                return False
+            self.page.wait_for_timeout(POLL_S * 1000)
+        return self.watch.limited_since(count) is None
+
     def _error_text(self) -> str:
         if not self.s.error_marker:
             return ""
@@ -259,7 +271,7 @@ class SignIn:
             if self._signed_in(start):
                 return "ok", ""
             said = self._error_text()
-            if said and said != before:
+            if said and said != before and self._no_late_429(count):
                 shown = self.mask(" ".join(said.split()))[:200]
                 return "error", f"the page rejected the {_WORDS[role]} at {self.page.url}: " + (
                     f"it says {shown!r}"
