@@ -21,16 +21,28 @@ _QUOTED = re.compile(r"""['"`]([^'"`]+)['"`]""")
 _ONE_OF = re.compile(r"one of:?\s*\[?\s*([\w.-]+)", re.IGNORECASE)
 
 
-def unwrap(data: Any) -> tuple[dict[str, Any] | None, str | None]:
-    """The task object of an answer and the key it was wrapped in (``{"task": {...}}``)."""
+def dig(data: Any, key: str | None) -> Any:
+    """``data["a"]["b"]`` for the dotted key ``"a.b"`` (None where a level is missing)."""
+    for part in (key or "").split(".") if key else ():
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def unwrap(data: Any, depth: int = 2) -> tuple[dict[str, Any] | None, str | None]:
+    """The task object of an answer and the (dotted) key it was wrapped in: ``{"task": {...}}``,
+    ``{"data": {"task": {...}}}``."""
     if not isinstance(data, dict):
         return None, None
     if any(name in data for name in ID_FIELDS):
         return data, None
+    if depth == 0:
+        return None, None
     nested = [(k, v) for k, v in data.items() if isinstance(v, dict)]
     for key, value in nested:
-        if (key in WRAPPERS or len(nested) == 1) and any(n in value for n in ID_FIELDS):
-            return value, key
+        if key in WRAPPERS or len(nested) == 1:
+            task, inner = unwrap(value, depth - 1)
+            if task is not None:
+                return task, key if inner is None else f"{key}.{inner}"
     return None, None
 
 
@@ -54,14 +66,21 @@ def refine(routes: Routes, answer: Any, *, title: str, user_id: str) -> Routes:
     return routes.model_copy(update=changes)
 
 
-def list_items(data: Any) -> tuple[list[Any] | None, str | None]:
-    """The task array of a list answer and the key it was wrapped in."""
+def list_items(data: Any, depth: int = 2) -> tuple[list[Any] | None, str | None]:
+    """The task array of a list answer and the (dotted) key it was wrapped in: a bare array,
+    ``{"items": [...], "total": 3}``, ``{"data": {"tasks": [...]}}``."""
     if isinstance(data, list):
         return data, None
-    if isinstance(data, dict):
-        arrays = [(k, v) for k, v in data.items() if isinstance(v, list)]
-        if len(arrays) == 1:
-            return arrays[0][1], arrays[0][0]
+    if not isinstance(data, dict) or depth == 0:
+        return None, None
+    arrays = [(k, v) for k, v in data.items() if isinstance(v, list)]
+    if len(arrays) == 1:
+        return arrays[0][1], arrays[0][0]
+    nested = [(k, v) for k, v in data.items() if isinstance(v, dict)]
+    if not arrays and len(nested) == 1:
+        items, inner = list_items(nested[0][1], depth - 1)
+        if items is not None and inner is not None:
+            return items, f"{nested[0][0]}.{inner}"
     return None, None
 
 

@@ -30,12 +30,14 @@ class Routes(BaseModel):
     title_field: str = "title"
     completed_field: str = "completed"
     list_key: str | None = Field(
-        default=None, description="key of the task array when the list is wrapped in an object"
+        default=None,
+        description="key of the task array when the list is wrapped in an object "
+        "(dotted when nested: data.tasks)",
     )
     item_key: str | None = Field(
         default=None,
         description="key of the task object when single-task answers are wrapped "
-        '(e.g. "task" for {"task": {...}}, "data" for {"data": {...}})',
+        '(e.g. "task" for {"task": {...}}, "data" for {"data": {...}}; dotted when nested)',
     )
     create_fields: dict[str, Any] = Field(
         default={}, description="more fields the create body needs besides the title"

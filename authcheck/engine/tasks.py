@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from authcheck.engine.context import Recorder, bearer
+from authcheck.engine.learn import dig, list_items
 from authcheck.engine.routes import Routes
 from authcheck.engine.source import User
 
@@ -119,12 +120,10 @@ class TasksApi:
     def items(self, response: httpx.Response) -> list[dict[str, Any]] | None:
         """The task array of a list answer: the body, ``list_key``, or the one array in it."""
         data = body_json(response)
-        if isinstance(data, dict):
-            if self.routes.list_key is not None:
-                data = data.get(self.routes.list_key)
-            else:
-                arrays = [value for value in data.values() if isinstance(value, list)]
-                data = arrays[0] if len(arrays) == 1 else None
+        if self.routes.list_key is not None:
+            data = dig(data, self.routes.list_key)
+        else:
+            data, _ = list_items(data)
         if not isinstance(data, list):
             return None
         return [item for item in data if isinstance(item, dict)]
@@ -132,8 +131,8 @@ class TasksApi:
     def item(self, response: httpx.Response) -> dict[str, Any] | None:
         """The task object of a single-task answer, unwrapped from ``item_key`` if set."""
         data = body_json(response)
-        if isinstance(data, dict) and self.routes.item_key is not None:
-            data = data.get(self.routes.item_key)
+        if self.routes.item_key is not None:
+            data = dig(data, self.routes.item_key)
         return data if isinstance(data, dict) else None
 
     def field(self, response: httpx.Response, name: str) -> Any:
