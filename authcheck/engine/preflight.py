@@ -19,7 +19,7 @@ from authcheck.core.jose import DecodeError, decode_unverified
 from authcheck.engine.catalogue import Capability, CheckKind
 from authcheck.engine.checks._util import excerpt
 from authcheck.engine.context import Recorder, TargetError
-from authcheck.engine.learn import missing_fields, refine
+from authcheck.engine.learn import merge_fields, missing_fields, refine
 from authcheck.engine.routes import Routes
 from authcheck.engine.source import TokenSource, User
 from authcheck.engine.tasks import TasksApi, body_json
@@ -140,9 +140,7 @@ class _Flight:
 
     def create(self) -> None:
         self.token = self.source.valid_token(self.a)
-        created = self.call(
-            Step.CREATE, lambda: self.api.create(self.a, self.token, self.title), (200, 201), self.a
-        )
+        created = self.call(Step.CREATE, self._create_filling_fields, (200, 201), self.a)
         self.routes = refine(self.routes, body_json(created), title=self.title, user_id=self.a.id)
         task_id = self.api.task_id(created)
         if task_id is None:
@@ -152,6 +150,22 @@ class _Flight:
                 "answer create with the new task (its id)",
             )
         self.task_id = task_id
+
+    def _create_filling_fields(self) -> httpx.Response:
+        """Create; a 400/422 naming fields gets them filled and is sent again (the document
+        may not say all a body needs, or there is none)."""
+        response = self.api.create(self.a, self.token, self.title)
+        for _ in range(_FIELD_ROUNDS):
+            if response.status_code not in (400, 422):
+                break
+            named = missing_fields(body_json(response))
+            named.pop(self.routes.title_field, None)
+            fields = merge_fields(self.routes.create_fields, named)
+            if fields == self.routes.create_fields:
+                break
+            self.routes = self.routes.model_copy(update={"create_fields": fields})
+            response = self.api.create(self.a, self.token, self.title)
+        return response
 
     def list(self) -> None:
         listed = self.call(
@@ -225,6 +239,7 @@ class _Flight:
 
 
 _UP = "check that the backend is up and answers"
+_FIELD_ROUNDS = 5
 _GET = "answer get with the task"
 _SAVE = "persist the change"
 

@@ -149,3 +149,18 @@ def test_a_missing_route_is_told_apart_from_a_refused_token() -> None:
     assert flight.failure is not None and flight.failure.problem is Problem.ROUTE_MISSING
     assert "also 404 without credentials" in flight.failure.headline
     assert recorder.records[-1].authorization is None  # the no-credentials comparison
+
+
+def test_fields_the_document_does_not_tell_are_read_from_the_422_and_filled() -> None:
+    store: dict[int, dict[str, Any]] = {}
+
+    def create(user: Caller, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("kind") not in ("a", "b"):  # checked by hand: not in the document
+            error = {"loc": ["body", "kind"], "msg": "Input should be 'a' or 'b'", "type": "enum"}
+            raise HTTPException(422, [error])
+        store[1] = {"id": 1, "title": body["title"], "user_id": user}
+        return store[1]
+
+    flight, _ = preflight(_tasks_app(create))
+    assert flight.routes.create_fields == {"kind": "a"}
+    assert flight.failure is not None and flight.failure.step is Step.GET  # past create
