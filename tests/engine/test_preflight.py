@@ -163,4 +163,4 @@ def test_fields_the_document_does_not_tell_are_read_from_the_422_and_filled() ->
 
     flight, _ = preflight(_tasks_app(create))
     assert flight.routes.create_fields == {"kind": "a"}
-    assert flight.failure is not None and flight.failure.step is Step.GET  # past create
+    assert flight.failure is not None and flight.failure.step is Step.LIST  # past create
