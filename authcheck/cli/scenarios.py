@@ -188,7 +188,12 @@ def run(
     from authcheck.engine.runner import Runner, RunOptions
     from authcheck.report.base import ScenarioFormat
     from authcheck.report.scenario_formats import renderer_for
-    from authcheck.report.scenario_table import STYLE, scenario_table, setup_text
+    from authcheck.report.scenario_table import (
+        STYLE,
+        coverage_text,
+        scenario_table,
+        setup_text,
+    )
 
     out, err = stdout_console(), stdout_console(stderr=True)
     with fail_cleanly("scenarios run"):
@@ -251,6 +256,9 @@ def run(
         report = runner.run(scenarios)
     to_stdout = report_json is not None and str(report_json) == "-"
     (err if to_stdout else out).print(scenario_table(report))
+    coverage = coverage_text(report)
+    if coverage is not None:
+        (err if to_stdout else out).print(coverage)
     if report.setup is not None and report.setup.failure is not None:
         from rich.text import Text
 

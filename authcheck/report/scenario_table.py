@@ -61,6 +61,28 @@ def setup_text(setup: Setup) -> Text:
     return text
 
 
+def coverage_text(report: RunReport) -> Text | None:
+    """What this run could not test, and the commands that would test it (None: all tested)."""
+    skipped = [r for r in report.results if r.status is Status.SKIPPED]
+    if not skipped:
+        return None
+    browser = [r.id for r in skipped if "browser" in r.reason]
+    keys = [r.id for r in skipped if r.id not in browser]
+    text = Text(f"not tested in this run: {len(skipped)} scenario(s)", style="bold")
+    if keys:
+        text.append(
+            f"\n  {', '.join(keys)}: they sign tokens with the issuer's key or steer its JWKS."
+            "\n  → point the backend at `authcheck issuer serve` and pass --issuer-url, or add the"
+            "\n    @authcheck/better-auth plugin to your Better Auth and pass --better-auth-url"
+        )
+    if browser:
+        text.append(
+            f"\n  {', '.join(browser)}: they need a browser on your frontend."
+            "\n  → pass --frontend-url (and --backend-origin), or run `authcheck demo`"
+        )
+    return text
+
+
 class TableRenderer:
     def __init__(self, width: int = 160) -> None:
         self.width = width
@@ -71,4 +93,7 @@ class TableRenderer:
         if report.setup is not None:
             console.print(setup_text(report.setup))
         console.print(scenario_table(report))
+        coverage = coverage_text(report)
+        if coverage is not None:
+            console.print(coverage)
         return out.getvalue()

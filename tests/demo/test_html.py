@@ -14,13 +14,15 @@ JWT = (
 )
 
 
-def result(id_: str, status: Status, proves: tuple[str, ...], **kw: object) -> ScenarioResult:
+def result(
+    id_: str, status: Status, proves: tuple[str, ...], reason: str = "why", **kw: object
+) -> ScenarioResult:
     return ScenarioResult(
         id=id_,
         title=f"title of {id_}",
         proves=proves,
         status=status,
-        reason="why",
+        reason=reason,
         duration_s=0.1,
         **kw,  # type: ignore[arg-type]
     )
@@ -97,3 +99,19 @@ def test_a_failed_preflight_is_the_headline_of_every_format() -> None:
     table = TableRenderer().render(run)
     assert table.index("preflight failed: create: POST /todos") < table.index("edge.x")
     assert '<skipped message="why"' in JunitRenderer().render(run)
+
+
+def test_the_summary_says_what_was_not_tested_and_how_to_test_it() -> None:
+    from authcheck.report.scenario_table import TableRenderer
+
+    mint, browser = "skipped: mint needs the control API", "skipped: browser needs a browser"
+    skipped = (
+        result("edge.expired", Status.SKIPPED, ("FR-006",), reason=mint),
+        result("us2.bearer-header", Status.SKIPPED, ("FR-002",), reason=browser),
+        result("us1.list", Status.PASSED, ("US1-1",)),
+    )
+    text = " ".join(TableRenderer().render(report(*skipped)).split())
+    assert "not tested in this run: 2 scenario(s)" in text
+    assert "edge.expired: they sign tokens" in text and "authcheck issuer serve" in text
+    assert "@authcheck/better-auth plugin" in text and "--frontend-url" in text
+    assert "not tested" not in TableRenderer().render(report(skipped[2]))
