@@ -156,7 +156,7 @@ def local(token: str, session_token: str | None) -> list[Experiment]:
     unsigned = _join({**header, "alg": "none"}, claims) + "."
     tampered = _join(header, {**claims, "sub": other}) + "." + signature
     alg = str(header.get("alg", "EdDSA"))
-    key = generate_key(alg if alg in ("EdDSA", "ES256", "RS256", "PS256") else "EdDSA")
+    key = generate_key(alg if alg in SUPPORTED_ALGS else "EdDSA")
     signing_input = _join({**header, "alg": key.alg}, claims)
     foreign = f"{signing_input}.{b64url_encode(key.sign(signing_input.encode()))}"
     out += [

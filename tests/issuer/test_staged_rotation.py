@@ -57,7 +57,7 @@ def result(report: RunReport, scenario_id: str) -> tuple[Status, dict[str, objec
     return found.status, dict(found.details)
 
 
-def test_a_staged_key_runs_first_and_leaves_the_current_key_signing(
+def test_a_staged_key_runs_first_and_is_promoted_once_the_backend_took_it(
     issuer: TestIssuer, client: httpx.Client
 ) -> None:
     source = ControlSource(issuer.url, client)
@@ -69,8 +69,8 @@ def test_a_staged_key_runs_first_and_leaves_the_current_key_signing(
     assert status is Status.PASSED, details
     assert details["key"] == "staged" and details["jwks_fetches_since_rotation"] == 1
     assert {r.status for r in report.results} == {Status.PASSED}
-    info = source.control.info()
-    assert (info["kid"], info["staged"]) == (kid, [])
+    info = source.control.info()  # the backend took the staged key: it is the current one now
+    assert info["kid"] != kid and kid in info["kids"] and info["staged"] == []
 
 
 def test_a_missed_staged_key_spoils_no_other_scenario(
@@ -83,7 +83,8 @@ def test_a_missed_staged_key_spoils_no_other_scenario(
     assert started[0] == ROTATION
     failed = {r.id for r in report.results if r.status is Status.FAILED}
     assert failed == {ROTATION}
-    assert source.control.info()["kid"] == kid
+    info = source.control.info()  # dropped: valid tokens never carried it
+    assert (info["kid"], info["staged"]) == (kid, [])
 
 
 def test_without_staged_keys_it_rotates_for_real_and_runs_last(

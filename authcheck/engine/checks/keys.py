@@ -12,7 +12,7 @@ from authcheck.engine.catalogue import Capability
 from authcheck.engine.checks import advice
 from authcheck.engine.checks._util import failed, not_run, passed, says
 from authcheck.engine.context import Context
-from authcheck.engine.results import Outcome
+from authcheck.engine.results import Outcome, Status
 from authcheck.engine.source import TokenSource, can_stage, user_claims
 from authcheck.engine.tasks import TasksApi
 from authcheck.issuer.forge import MintRequest
@@ -50,7 +50,8 @@ def rotation_order(source: TokenSource) -> Literal["first", "last"]:
 def check_key_rotation(ctx: Context) -> Outcome:
     """Warm the backend with the current key, publish a new one (staged when the source can,
     else a real rotation), then poll a token with the new kid until the backend has refetched
-    its key set (or the window is over). A staged key is dropped again afterwards."""
+    its key set (or the window is over). A staged key the backend took is promoted to current
+    afterwards; one it missed is dropped, and valid tokens never carried it."""
     api, a = TasksApi(ctx.http, ctx.routes), ctx.source.users[0]
     warm = api.list_tasks(a, ctx.source.valid_token(a), probe="warm-up: token with the current key")
     if warm.status_code != 200:
@@ -59,11 +60,18 @@ def check_key_rotation(ctx: Context) -> Outcome:
     before = _fetches(ctx)
     if can_stage(ctx.source):
         new_kid = ctx.source.stage()
+        outcome: Outcome | None = None
         try:
             token = ctx.source.mint(MintRequest(claims=user_claims(a), kid=new_kid))
-            return _new_kid_accepted(ctx, api, token, before, how="staged")
+            outcome = _new_kid_accepted(ctx, api, token, before, how="staged")
+            return outcome
         finally:
-            ctx.source.unstage()
+            # the backend has the new key: promote it, so its key set and the issuer's agree
+            # (a dropped key would stay in its cache as "the newest"); a miss is just dropped
+            if outcome is not None and outcome.status is Status.PASSED:
+                ctx.source.rotate()
+            else:
+                ctx.source.unstage()
     new_kid = ctx.source.rotate()
     if new_kid == old_kid:
         return failed("the issuer did not rotate (same kid)")
