@@ -26,6 +26,11 @@ THOROUGH_ROTATION_WINDOW_S = 330.0
 # --thorough holds the JWKS outage this long by default: past a backend's refresh every minute.
 THOROUGH_OUTAGE_S = 65.0
 _OUTAGE_ROUND_S = 2.0
+# A backend that rate-limits refetches for unknown kids (10 s is common; the key rotation just
+# used its window) tries the JWKS only later: the outage is held until it has tried, up to this,
+# so a backend that fails open when that fetch fails is caught in a quick run too.
+OUTAGE_FETCH_WAIT_S = 12.0
+_FETCH_POLL_S = 0.5
 
 
 def _pause(waited: float) -> float:
@@ -180,9 +185,13 @@ def check_jwks_outage(ctx: Context) -> Outcome:
         while not problems:
             problems = _outage_round(ctx, api, n, forged)
             n += 1
-            if time.monotonic() - started >= hold:
+            elapsed = time.monotonic() - started
+            now = _fetches(ctx)
+            untried = before is not None and now is not None and now == before
+            if elapsed >= hold and not (untried and elapsed < OUTAGE_FETCH_WAIT_S):
                 break
-            time.sleep(_OUTAGE_ROUND_S)  # the outage is held for `hold` seconds by design
+            # held by design (--thorough), or polling for the backend's own fetch attempt
+            time.sleep(_OUTAGE_ROUND_S if elapsed < hold else _FETCH_POLL_S)
     finally:
         ctx.source.outage(False)
     held = time.monotonic() - started
@@ -195,7 +204,10 @@ def check_jwks_outage(ctx: Context) -> Outcome:
         return failed(reason, advice=advice.outage(problems), **details)
     note = ""
     if tried == 0:
-        note = " (the backend did not try the JWKS during the outage, e.g. a rate-limited refetch)"
+        note = (
+            " (the backend did not try the JWKS during the outage, e.g. a refetch limit longer "
+            f"than {OUTAGE_FETCH_WAIT_S:.0f} s: its failed-fetch path was not exercised)"
+        )
     if not ctx.settings.thorough:
         note += (
             f"; --thorough holds the outage {THOROUGH_OUTAGE_S:.0f} s to cross a backend's own "
