@@ -16,7 +16,7 @@ def test_version_prints_package_version() -> None:
 
 
 def test_exit_statuses_are_the_documented_ones() -> None:
-    assert [int(s) for s in ExitStatus] == [0, 1, 2, 3]
+    assert [int(s) for s in ExitStatus] == [0, 1, 2, 3, 130, 143]  # 130/143: Ctrl-C, SIGTERM
 
 
 def test_help_lists_every_command() -> None:
