@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from authcheck.cli.decode import TOKEN_HELP
+from authcheck.cli.validation import http_url
 from authcheck.errors import BadInputError, ExitStatus
 
 
@@ -81,6 +82,14 @@ def doctor(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document to stdout.")
     ] = False,
+    frontend_origin: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Where the frontend's pages are, for the CORS preflight (default: the Better "
+            "Auth URL's origin when it is a real Better Auth).",
+        ),
+    ] = None,
     issuer_url: Annotated[str | None, typer.Option(hidden=True)] = None,
     target: Annotated[str | None, typer.Option(hidden=True)] = None,
     timeout: Annotated[
@@ -102,6 +111,7 @@ def doctor(
     try:
         better_auth_url = _one_of("--better-auth-url", better_auth_url, "--issuer-url", issuer_url)
         backend_url = _one_of("--backend-url", backend_url, "--target", target)
+        http_url("--frontend-origin", frontend_origin)
         if not 0.5 <= timeout <= 120:
             raise BadInputError(f"--timeout {timeout:g} is out of range", "give 0.5 to 120 seconds")
         raw = None if token is None else _sendable(read_token(token, stdin_bytes()))
@@ -119,6 +129,7 @@ def doctor(
                 openapi=openapi,
                 resource=resource,
                 better_auth_secret=better_auth_secret,
+                frontend_origin=frontend_origin,
                 client=client,
             )
     except AuthcheckError as exc:

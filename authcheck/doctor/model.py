@@ -29,6 +29,15 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
+class CorsBlock:
+    """A browser at the frontend's origin may not send Authorization to the backend."""
+
+    origin: str
+    message: str  # what the preflight showed, with the origin difference when one was found
+    fix: str  # the backend setting
+
+
+@dataclass(frozen=True)
 class TokenFacts:
     """The credential that was tried, as far as it can be read without the key."""
 
@@ -144,6 +153,7 @@ class DoctorReport:
     )
     other_requests: int | None = None  # other requests to the issuer (get-session …)
     untested: tuple[str, ...] = ()  # what could not be tried, and how to enable it
+    cors: CorsBlock | None = None  # the browser's preflight from the frontend's origin, blocked
     seconds: float = 0.0
     diagnoses: tuple[Diagnosis, ...] = field(default=())
 
@@ -170,6 +180,9 @@ class DoctorReport:
             "accepted": self.accepted,
             "seconds": round(self.seconds, 2),
             "routes": list(self.routes),
+            "cors": None
+            if self.cors is None
+            else {"origin": self.cors.origin, "blocked": self.cors.message, "fix": self.cors.fix},
             "jwks": {
                 "url": self.jwks_url,
                 "keys": list(self.jwks_keys),

@@ -376,6 +376,26 @@ def crashes(report: DoctorReport) -> list[Found]:
     return out
 
 
+def cors(report: DoctorReport) -> list[Found]:
+    """The preflight is blocked: a note, since doctor cannot see whether the frontend calls the
+    backend from the browser (capture can: there it fails) or from its server (no CORS then)."""
+    block = report.cors
+    if block is None:
+        return []
+    return [
+        Found(
+            6,
+            "cors-blocked",
+            Kind.NOTE,
+            f"A page at {block.origin} cannot call the backend with Authorization (CORS)",
+            block.message + ". It matters when the browser calls the backend directly; "
+            "`authcheck capture` shows whether it does",
+            None,
+            f"backend: {block.fix}",
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     holes,
     issuer,
@@ -388,4 +408,5 @@ RULES: tuple[Rule, ...] = (
     claim_shape,
     crashes,
     refused_right_tokens,
+    cors,
 )

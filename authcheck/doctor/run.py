@@ -20,9 +20,11 @@ from authcheck.core.verify import VerifyPolicy
 from authcheck.doctor import experiments as ex
 from authcheck.doctor.backend import call, call_again
 from authcheck.doctor.diagnose import diagnose
-from authcheck.doctor.model import BackendCall, DoctorReport, Outcome, TokenFacts
+from authcheck.doctor.model import BackendCall, CorsBlock, DoctorReport, Outcome, TokenFacts
 from authcheck.doctor.source import ENABLE_MINT, Subject, obtain
+from authcheck.engine.better_auth import BetterAuthSource
 from authcheck.engine.catalogue import Capability
+from authcheck.engine.checks import cors
 from authcheck.engine.routes import Routes
 from authcheck.engine.source import can_stage
 from authcheck.errors import AuthcheckError, BadInputError
@@ -195,6 +197,29 @@ def _failed(failed: list[str]) -> tuple[str, ...]:
     return (failed[0] + more,)
 
 
+_NO_ORIGIN = (
+    "CORS (may a page send Authorization to the backend?) needs the frontend's origin: "
+    "--frontend-origin URL (taken from --better-auth-url when that is a real Better Auth)"
+)
+
+
+def _page_origin(subject: Subject, base: str) -> str | None:
+    """Where the frontend's pages are: a real Better Auth serves them (its base URL's origin);
+    a test issuer does not, so there is no origin to try without --frontend-origin."""
+    if not isinstance(subject.source, BetterAuthSource):
+        return None
+    parts = httpx.URL(base)
+    return f"{parts.scheme}://{parts.netloc.decode()}"
+
+
+def _cors(http: httpx.Client, list_url: str, create_url: str, origin: str) -> CorsBlock | None:
+    for method, target in (("GET", list_url), ("POST", create_url)):
+        verdict = cors.diagnose(http, target, origin, method)
+        if not verdict.ok and verdict.preflight.status is not None:
+            return CorsBlock(origin, verdict.message(), verdict.hint())
+    return None
+
+
 def run_doctor(
     better_auth_url: str,
     backend_url: str,
@@ -205,6 +230,7 @@ def run_doctor(
     openapi: str | None = None,
     resource: str | None = None,
     better_auth_secret: str | None = None,
+    frontend_origin: str | None = None,
     client: httpx.Client | None = None,
 ) -> DoctorReport:
     """Why does the backend answer 401? Everything as values; see `DoctorReport`."""
@@ -242,6 +268,11 @@ def run_doctor(
         with ThreadPoolExecutor(WORKERS) as pool:
             done = list(pool.map(run, plan))
         done += _algorithms(run, subject, staged)
+        origin = frontend_origin or _page_origin(subject, base)
+        blocked = None
+        if origin is not None:
+            create_url = backend + route_map.create.replace("{user_id}", quote(user_id, safe=""))
+            blocked = _cors(http, url, create_url, origin)
         outcomes = [o for o in done if isinstance(o, Outcome)]
         failed = [o for o in done if isinstance(o, str)]
         after = _counters(subject)
@@ -270,7 +301,10 @@ def run_doctor(
         can_mint=subject.can_mint,
         jwks_fetches=fetches,
         other_requests=others,
-        untested=_untested(subject, fetches, bool(staged)) + _failed(failed),
+        untested=_untested(subject, fetches, bool(staged))
+        + _failed(failed)
+        + (() if origin else (_NO_ORIGIN,)),
+        cors=blocked,
         seconds=time.perf_counter() - started,
     )
     return diagnose(report)

@@ -158,3 +158,16 @@ def test_bad_url_is_exit_2() -> None:
     code, output = doctor("localhost:3000", "http://x")
     assert code == 2
     assert "--better-auth-url must be an http(s) URL" in output
+
+
+def test_a_cors_mixup_is_a_note_naming_the_origin_difference(
+    frontend: FrontendServer, backend: BackendFactory
+) -> None:
+    localhost = f"http://localhost:{frontend.port}"  # the page is at 127.0.0.1
+    with backend(CORS_ORIGINS=localhost) as url:
+        code, report = doctor_json(frontend.base_url, url)
+    assert code == 0  # the backend accepts the token: whether the browser calls it, capture says
+    notes = {d["code"]: d for d in report["diagnosis"]}
+    assert "cors-blocked" in notes and notes["cors-blocked"]["kind"] == "note"
+    assert "localhost" in notes["cors-blocked"]["evidence"]
+    assert report["cors"]["origin"] == frontend.base_url.rstrip("/")
