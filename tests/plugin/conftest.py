@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,7 +28,9 @@ class Implementation:
 @pytest.fixture(scope="session")
 def next_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NextApp]:
     """The Next.js App Router app with Better Auth, jwt() and the plugin (`next dev`)."""
-    with NextApp(tmp_path_factory.mktemp("nextapp") / "next.log") as app:
+    # its own build directory per xdist worker: `next dev` refuses a second server on one
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    with NextApp(tmp_path_factory.mktemp("nextapp") / "next.log", dist=worker) as app:
         yield app
 
 
