@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test, then the static checks. Called by `make test` after `scripts/setup.sh`.
-# Three xdist workers on the two cores (many tests wait on servers and browsers), handed out one by one; servers a
-# test module shares are per worker (the Next.js app gets a build directory per worker).
+# Three xdist workers on the two cores (many tests wait on servers and browsers), tests handed
+# out one by one; a module's shared servers are per worker (Next.js: a build dir per worker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check .
