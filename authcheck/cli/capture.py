@@ -161,6 +161,7 @@ def capture(
     from authcheck.frontend.inspect import inspect_capture
     from authcheck.frontend.outcome import judge
     from authcheck.frontend.selectors import load_selectors
+    from authcheck.report.envelope import Document, envelope
 
     console = stdout_console(stderr=True)  # progress and live lines
     out = stdout_console()  # the report: `authcheck capture … | less` shows it
@@ -233,7 +234,7 @@ def capture(
             )
         outcome = judge(report, backend=backend, better_auth_url=issuer, cors=cors, via_proxy=proxy)
         if as_json:
-            document = report.to_dict()
+            document = envelope(Document.CAPTURE, report.to_dict())
             document["outcome"] = outcome.to_dict()
             document["cors"] = cors.message() if cors is not None else None
             if seen_by_browser is not None:  # with --proxy: what the page itself sent

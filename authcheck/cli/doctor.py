@@ -107,6 +107,7 @@ def doctor(
     from authcheck.doctor import run_doctor
     from authcheck.engine.routes import load_routes
     from authcheck.errors import AuthcheckError
+    from authcheck.report.envelope import Document, envelope
 
     try:
         better_auth_url = _one_of("--better-auth-url", better_auth_url, "--issuer-url", issuer_url)
@@ -135,7 +136,7 @@ def doctor(
     except AuthcheckError as exc:
         fail("doctor", exc, as_json=as_json)
     if as_json:
-        print_json(report.to_dict())
+        print_json(envelope(Document.DOCTOR, report.to_dict()))
     else:
         from authcheck.report.doctor_text import render_doctor
 

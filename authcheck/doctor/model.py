@@ -9,8 +9,6 @@ from typing import Any
 from authcheck.core.findings import Finding
 from authcheck.core.verify import VerifyResult
 
-SCHEMA_VERSION = 2
-
 
 class Expect(StrEnum):
     """What a backend honouring the contract does with an experiment's token."""
@@ -172,7 +170,6 @@ class DoctorReport:
     def to_dict(self) -> dict[str, Any]:
         v, t = self.verification, self.token
         return {
-            "schema_version": SCHEMA_VERSION,
             "tool": "authcheck doctor",
             "better_auth_url": self.better_auth_url,
             "backend_url": self.backend_url,

@@ -30,8 +30,6 @@ from authcheck.engine.tomlfile import field_path, read_toml
 from authcheck.errors import BadInputError
 from authcheck.issuer.forge import MintOptions
 
-SCHEMA_VERSION = 1
-
 
 class Capability(StrEnum):
     """What a token source or run can do; a scenario lists the ones it needs."""

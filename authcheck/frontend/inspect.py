@@ -24,8 +24,6 @@ from authcheck.core.redact import redact_authorization
 from authcheck.core.verify import VerifyPolicy, VerifyResult
 from authcheck.engine.browser import CapturedRequest, CaptureResult
 
-SCHEMA_VERSION = 1
-
 
 class Verdict(StrEnum):
     """Worst first: the report's verdict is the worst seen over every request.
@@ -91,7 +89,6 @@ class CaptureReport:
     def to_dict(self) -> dict[str, Any]:
         capture = self.capture
         return {
-            "schema_version": SCHEMA_VERSION,
             "ok": self.ok,
             "verdict": self.verdict.value,
             "message": self.message,

@@ -7,36 +7,36 @@ from dataclasses import asdict
 from typing import Any
 
 from authcheck.engine.results import RunReport, Status
-
-# 2: the not-run status (a scenario whose prerequisite is broken on the target)
-SCHEMA_VERSION = 2
+from authcheck.report.envelope import Document, envelope
 
 
 def report_dict(report: RunReport) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": "authcheck",
-        "target": report.target,
-        "source": report.source,
-        "started_at": report.started_at,
-        "duration_s": report.duration_s,
-        "counts": {status.value: report.count(status) for status in Status},
-        "setup": None if report.setup is None else asdict(report.setup),
-        "scenarios": [
-            {
-                "id": r.id,
-                "title": r.title,
-                "proves": list(r.proves),
-                "status": r.status.value,
-                "reason": r.reason,
-                "advice": r.advice,
-                "duration_s": r.duration_s,
-                "details": r.details,
-                "requests": [asdict(request) for request in r.requests],
-            }
-            for r in report.results
-        ],
-    }
+    return envelope(
+        Document.SCENARIOS,
+        {
+            "tool": "authcheck",
+            "target": report.target,
+            "source": report.source,
+            "started_at": report.started_at,
+            "duration_s": report.duration_s,
+            "counts": {status.value: report.count(status) for status in Status},
+            "setup": None if report.setup is None else asdict(report.setup),
+            "scenarios": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "proves": list(r.proves),
+                    "status": r.status.value,
+                    "reason": r.reason,
+                    "advice": r.advice,
+                    "duration_s": r.duration_s,
+                    "details": r.details,
+                    "requests": [asdict(request) for request in r.requests],
+                }
+                for r in report.results
+            ],
+        },
+    )
 
 
 class JsonRenderer:

@@ -12,9 +12,8 @@ from authcheck.core.classify import Classification, TokenKind
 from authcheck.core.findings import Finding, Severity
 from authcheck.core.redact import redact_token
 from authcheck.core.timefmt import BETTER_AUTH_DEFAULT_LIFETIME, utc
-
-SCHEMA_VERSION = 1
-
+from authcheck.report.envelope import Document
+from authcheck.report.envelope import envelope as wrap
 
 _SECRET_NAMES = frozenset(
     {
@@ -53,8 +52,8 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def envelope(command: str, valid: bool, **body: Any) -> dict[str, Any]:
-    """Every token document: ``schema_version``, ``command``, ``valid``, then its own fields."""
-    return {"schema_version": SCHEMA_VERSION, "command": command, "valid": valid, **body}
+    """Every token document: the envelope, ``command``, ``valid``, then its own fields."""
+    return wrap(Document.TOKEN, {"command": command, "valid": valid, **body})
 
 
 def _findings(findings: tuple[Finding, ...] | list[Finding]) -> list[dict[str, Any]]:

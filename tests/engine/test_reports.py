@@ -80,3 +80,20 @@ def test_no_report_holds_a_full_token(report: RunReport, source: ControlSource) 
         assert signature not in text
         assert JWT.search(text) is None, JWT.search(text)
     assert any(r.status is Status.FAILED for r in report.results)
+
+
+def test_one_envelope_versions_every_json_document() -> None:
+    from pathlib import Path
+
+    from authcheck.report.envelope import VERSIONS, Document, envelope
+
+    assert set(VERSIONS) == set(Document)
+    doc = envelope(Document.DOCTOR, {"ok": True})
+    assert list(doc)[:2] == ["schema_version", "document"] and doc["document"] == "doctor"
+    package = Path(__file__).resolve().parents[2] / "authcheck"
+    writers = {
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if '"schema_version"' in p.read_text(encoding="utf-8")
+    }
+    assert writers == {"report/envelope.py"}  # no document sets its own version
