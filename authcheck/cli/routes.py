@@ -69,13 +69,18 @@ def discover_command(
     data = _routes_dict(found.routes)
     if as_json:
         print_json(
-            {"target": target, "found_in": found.origin, "lines": list(found.lines), "routes": data}
+            {
+                "target": target,
+                "found_in": found.origin,
+                "lines": [*found.lines, *found.routes.summary()],
+                "routes": data,
+            }
         )
         return
     import tomli_w
 
     header = [f"# task API of {target}, from {found.origin}"]
-    header += [f"#   {line}" for line in found.lines]
+    header += [f"#   {line}" for line in (*found.lines, *found.routes.summary())]
     header.append("# edit as needed, then: authcheck scenarios run --routes THIS_FILE …")
     typer.echo("\n".join(header) + "\n" + tomli_w.dumps(data), nl=False)
 

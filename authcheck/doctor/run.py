@@ -94,7 +94,8 @@ def _routes(
     found = discover(
         http, backend, openapi=openapi, resource=resource, token=credential, user_id=user_id
     )
-    return found.routes, (f"task routes from {found.origin}", *found.lines)
+    found_in = f"task routes from {found.origin}"
+    return found.routes, (found_in, *found.lines, *found.routes.summary())
 
 
 def _plan(

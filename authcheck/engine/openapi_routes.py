@@ -130,7 +130,7 @@ def _analyse(document: dict[str, Any], resource: str | None) -> Found:
         create_fields=create_fields,
         update_fields=update_fields,
     )
-    return Found(routes, _describe(routes, pick.name, create_fields))
+    return Found(routes, (f"resource {pick.name!r} in the document",))
 
 
 def _candidates(paths: dict[str, Any]) -> Iterable[_Candidate]:
@@ -305,30 +305,3 @@ def _completion_body(schema: dict[str, Any]) -> dict[str, Any] | None:
             done = [v for v in members if v.lower() in _DONE_VALUES]
             body[name] = done[0] if done else example(prop)
     return body or None
-
-
-def _describe(routes: Routes, name: str, create_fields: dict[str, Any]) -> tuple[str, ...]:
-    if routes.complete:
-        how = f"{routes.complete_method} {routes.complete}"
-    elif routes.completed_field:
-        how = f"via update ({routes.completed_field} = true)"
-    else:
-        how = "none (no complete route, no completed field)"
-    lines = [
-        f"resource {name!r}: list/create {routes.list}, item {routes.item}",
-        f"update {routes.update_method}; complete {how}",
-        f"fields: id {routes.id_field!r}, title {routes.title_field!r}, owner "
-        + (repr(routes.owner_field) if routes.owner_field else "none"),
-    ]
-    wrappers = []
-    if routes.item_key:
-        wrappers.append(f"single task in {routes.item_key!r}")
-    if routes.list_key:
-        wrappers.append(f"list in {routes.list_key!r}")
-    if wrappers:
-        lines.append("answers wrapped: " + ", ".join(wrappers))
-    if create_fields:
-        lines.append(
-            "create also sends " + ", ".join(f"{k}={v!r}" for k, v in create_fields.items())
-        )
-    return tuple(lines)

@@ -48,10 +48,11 @@ def prepare(
         routes, routes_from, lines = found.routes, found.origin, found.lines
     needed = any(NEEDS.get(s.check, {Step.CREATE}) for s in scenarios)
     if not needed:
-        return Prepared(routes, Setup(routes_from, lines, "not needed"), None)
+        return Prepared(routes, Setup(routes_from, lines + routes.summary(), "not needed"), None)
     recorder = Recorder(client, target, public=frozenset(user.id for user in source.users))
     flight = run_preflight(source, routes, recorder)
     records = tuple(recorder.records)
+    lines += flight.routes.summary()  # as corrected by what the target answered
     if flight.failure is None:
         steps = ", ".join(step.value for step in flight.passed)
         setup = Setup(routes_from, lines, f"{steps}: all worked", requests=records)

@@ -64,7 +64,7 @@ def probe_routes(
         list_key=list_key,
     )
     routes, created = _create(probe, routes)
-    lines = [f"list/create {collection} (found by probing with a valid token)"]
+    lines = ["found by probing with a valid token"]
     if created is None:
         lines.append("create did not work while probing; the preflight says why")
         return routes, tuple(lines)
@@ -72,7 +72,6 @@ def probe_routes(
     routes = _update_method(probe, routes, created)
     routes = _complete_route(probe, routes, created)
     probe.send("DELETE", routes.item.replace("{task_id}", created))
-    lines.append(f"item {routes.item}; update {routes.update_method}")
     return routes, tuple(lines)
 
 

@@ -53,6 +53,32 @@ class Routes(BaseModel):
     def flat(self) -> bool:
         return "{user_id}" not in self.list
 
+    def summary(self) -> tuple[str, ...]:
+        """These routes in a few lines for people (what a run found and uses)."""
+        if self.complete:
+            how = f"{self.complete_method} {self.complete}"
+        elif self.completed_field:
+            how = f"via update ({self.completed_field} = true)"
+        else:
+            how = "none (no complete route, no completed field)"
+        owner = repr(self.owner_field) if self.owner_field else "none"
+        lines = [
+            f"list/create {self.list}, item {self.item}",
+            f"update {self.update_method}; complete {how}",
+            f"fields: id {self.id_field!r}, title {self.title_field!r}, owner {owner}",
+        ]
+        wrappers = [
+            f"{what} in {key!r}"
+            for what, key in (("single task", self.item_key), ("list", self.list_key))
+            if key
+        ]
+        if wrappers:
+            lines.append("answers wrapped: " + ", ".join(wrappers))
+        if self.create_fields:
+            sent = ", ".join(f"{k}={v!r}" for k, v in self.create_fields.items())
+            lines.append(f"create also sends {sent}")
+        return tuple(lines)
+
     @property
     def completes(self) -> bool:
         """False when the target has no way to complete a task (no route, no field)."""

@@ -33,7 +33,7 @@ def test_openapi_finds_a_wrapped_paged_todo_api_with_required_fields() -> None:
     assert fields["priority"] == "low" and fields["category"] == "work"
     assert date.fromisoformat(fields["due_date"]) > date.today()
     assert fields["estimate"] == 5  # the smallest the schema allows (ge=5)
-    assert any("via update (done = true)" in line for line in found.lines)
+    assert any("via update (done = true)" in line for line in r.summary())
 
 
 def test_openapi_finds_user_path_put_and_a_complete_route_with_a_body() -> None:
