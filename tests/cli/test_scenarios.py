@@ -2,6 +2,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -184,3 +185,52 @@ def test_a_backend_that_never_fetches_the_jwks_is_told_so() -> None:
     assert result.exit_code == 1
     assert f"never fetched {fresh.url}/api/auth/jwks" in result.output
     assert "shared secret" in result.output and "another JWKS URL" in result.output
+
+
+def _shared_secret_only_backend() -> Any:
+    """The spec's closing note as code: HS256 with the shared secret, no JWKS at all."""
+    import jwt as pyjwt
+    from fastapi import Depends, FastAPI, Header, HTTPException
+
+    secret = "your-secret-key-change-in-production"  # a template's placeholder, left in
+    api = FastAPI()
+
+    def user(authorization: str = Header("")) -> str:
+        try:
+            token = authorization.removeprefix("Bearer ")
+            claims = pyjwt.decode(
+                token, secret, algorithms=["HS256"], options={"verify_aud": False}
+            )
+        except pyjwt.PyJWTError:
+            raise HTTPException(401, "Invalid or expired token") from None
+        return str(claims["sub"])
+
+    @api.get("/api/{user_id}/tasks")
+    def tasks(user_id: str, sub: str = Depends(user)) -> list[dict[str, Any]]:
+        return []
+
+    @api.post("/api/{user_id}/tasks")
+    def create(user_id: str, sub: str = Depends(user)) -> dict[str, Any]:
+        return {"id": 1, "title": "t", "user_id": sub}
+
+    @api.get("/api/{user_id}/tasks/{task_id}")
+    def one(user_id: str, task_id: int, sub: str = Depends(user)) -> dict[str, Any]:
+        return {"id": task_id, "title": "t", "user_id": sub}
+
+    return api
+
+
+def test_a_shared_secret_backend_fails_the_preflight_and_the_secret_scenario_proves_why(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "r.json"
+    # a fresh issuer: "its JWKS was never fetched" must be this backend's doing alone
+    with TestIssuer() as fresh, ThreadedUvicorn(_shared_secret_only_backend()) as backend:
+        result = run(backend.url, fresh.url, "--report-json", str(report))
+    assert result.exit_code == 1
+    data = json.loads(report.read_text())
+    statuses = {s["id"]: s for s in data["scenarios"]}
+    secret = statuses["edge.shared-secret"]
+    assert secret["status"] == "failed" and secret["reason"].startswith("CRITICAL")
+    assert statuses["edge.alg-none"]["status"] == "not-run"  # refusals prove nothing here
+    assert "shared secret" in data["setup"]["advice"]
