@@ -11,11 +11,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from authcheck.engine.routes import Routes
+from authcheck.engine.routes import USER_ID, Routes
 
 ID_FIELDS = ("id", "task_id", "taskId", "todo_id", "todoId", "uuid", "_id", "pk")
 DONE_FIELDS = ("completed", "done", "is_completed", "isCompleted", "is_done", "isDone", "complete")
 WRAPPERS = ("task", "data", "todo", "item", "result")
+OWNER_FIELDS = ("user_id", "userId", "owner_id", "ownerId", "owner", "created_by", "createdBy")
 TITLE_FIELDS = ("title", "name", "text", "content", "summary", "label", "description")
 _QUOTED = re.compile(r"""['"`]([^'"`]+)['"`]""")
 _ONE_OF = re.compile(r"one of:?\s*\[?\s*([\w.-]+)", re.IGNORECASE)
@@ -102,7 +103,8 @@ def missing_fields(answer: Any) -> dict[str, Any]:
         parts = where if isinstance(where, list) else str(where or "").split(".")
         names = [str(p) for p in parts if isinstance(p, str) and p and p not in ("body", "query")]
         if names:
-            _put(fields, names, _guess(issue))
+            owner = len(names) == 1 and names[0] in OWNER_FIELDS
+            _put(fields, names, USER_ID if owner else _guess(issue))
     return fields
 
 

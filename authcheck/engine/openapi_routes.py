@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import jsonref  # type: ignore[import-untyped]
 
-from authcheck.engine.routes import Routes
+from authcheck.engine.routes import USER_ID, Routes
 from authcheck.engine.schema_values import example, object_example
 
 _METHODS = ("get", "post", "put", "patch", "delete")
@@ -97,7 +97,12 @@ def _analyse(document: dict[str, Any], resource: str | None) -> Found:
     owner = _first(_OWNER_FIELDS, _properties(task_schema))
     id_field = _first(_ID_FIELDS, _properties(task_schema)) or "id"
     skip = {title, done, owner, id_field, *_OWNER_FIELDS}
-    create_fields = {k: v for k, v in object_example(create_body).items() if k not in skip}
+    # a create that requires the owner in the body gets the caller's own id, as a frontend sends
+    create_fields = {
+        k: USER_ID if k in _OWNER_FIELDS else v
+        for k, v in object_example(create_body).items()
+        if k not in skip - set(_OWNER_FIELDS) - {owner}
+    }
 
     update_method: Literal["PUT", "PATCH"] = "PATCH" if "patch" in item_ops else "PUT"
     update_body = _body_schema(item_ops.get(update_method.lower()))

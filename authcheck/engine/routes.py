@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from authcheck.engine.tomlfile import first_error, read_toml
 from authcheck.errors import BadInputError
 
+USER_ID = "{user_id}"  # in create_fields: the creating user's id (the token's sub) goes here
+
 
 class Routes(BaseModel):
     """Paths use ``{user_id}`` and ``{task_id}``; a list path without ``{user_id}`` is flat."""

@@ -9,7 +9,7 @@ import httpx
 
 from authcheck.engine.context import Recorder, bearer
 from authcheck.engine.learn import dig, list_items
-from authcheck.engine.routes import Routes
+from authcheck.engine.routes import USER_ID, Routes
 from authcheck.engine.source import User
 
 
@@ -55,7 +55,7 @@ class TasksApi:
         title = "authcheck unauthorised"
         method, template, body = {
             "list": ("GET", r.list, None),
-            "create": ("POST", r.create, self.create_body(title)),
+            "create": ("POST", r.create, self.create_body(title, owner)),
             "get": ("GET", r.item, None),
             "update": (r.update_method, r.item, self.update_body({r.title_field: title})),
             "complete": (
@@ -68,12 +68,14 @@ class TasksApi:
         path = self._path(template, owner, task_id)
         return self.http.send(method, path, authorization=authorization, json=body, probe=probe)
 
-    def create_body(self, title: str | None = None) -> dict[str, Any]:
-        """A create body the target accepts: its required fields, then the title."""
-        return {
-            **self.routes.create_fields,
-            self.routes.title_field: title or f"authcheck {secrets.token_hex(3)}",
+    def create_body(self, title: str | None = None, user: User | None = None) -> dict[str, Any]:
+        """A create body the target accepts: its required fields (``{user_id}`` becomes
+        ``user``'s id, as a frontend sends its own), then the title."""
+        fields = {
+            name: user.id if value == USER_ID and user is not None else value
+            for name, value in self.routes.create_fields.items()
         }
+        return {**fields, self.routes.title_field: title or f"authcheck {secrets.token_hex(3)}"}
 
     def update_body(self, changes: dict[str, Any]) -> dict[str, Any]:
         return {**self.routes.update_fields, **changes}
@@ -81,7 +83,7 @@ class TasksApi:
     def create(
         self, owner: User, token: str, title: str | None = None, extra: dict[str, Any] | None = None
     ) -> httpx.Response:
-        body = self.create_body(title)
+        body = self.create_body(title, owner)
         body.update(extra or {})
         return self.http.send(
             "POST", self._path(self.routes.create, owner), authorization=bearer(token), json=body

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException
+from pydantic import BaseModel
 
 from authcheck.engine.catalogue import Capability, CheckKind
 from authcheck.engine.context import Recorder
@@ -164,3 +165,37 @@ def test_fields_the_document_does_not_tell_are_read_from_the_422_and_filled() ->
     flight, _ = preflight(_tasks_app(create))
     assert flight.routes.create_fields == {"kind": "a"}
     assert flight.failure is not None and flight.failure.step is Step.LIST  # past create
+
+
+class OwnedTaskCreate(BaseModel):
+    user_id: str
+    title: str
+
+
+def test_a_create_that_requires_the_owner_in_the_body_gets_the_callers_own_id() -> None:
+    """TaskCreate(user_id, title) as many backends write it, refusing a body naming another
+    user: discovery sends the creating user's own id there."""
+    store: dict[int, dict[str, Any]] = {}
+    app = FastAPI()
+
+    @app.get("/tasks")
+    def list_tasks(user: Caller) -> list[dict[str, Any]]:
+        return [t for t in store.values() if t["user_id"] == user]
+
+    @app.post("/tasks")
+    def create(body: OwnedTaskCreate, user: Caller) -> dict[str, Any]:
+        if body.user_id != user:
+            raise HTTPException(403, "user_id must be your own")
+        task = {"id": len(store) + 1, **body.model_dump(), "completed": False}
+        store[task["id"]] = task
+        return task
+
+    @app.get("/tasks/{task_id}")
+    def read(task_id: int, user: Caller) -> dict[str, Any]:
+        if task_id not in store or store[task_id]["user_id"] != user:
+            raise HTTPException(404)
+        return store[task_id]
+
+    flight, _ = preflight(app)
+    assert flight.routes.create_fields == {"user_id": "{user_id}"}
+    assert flight.passed[:3] == (Step.CREATE, Step.LIST, Step.GET)

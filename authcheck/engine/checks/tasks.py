@@ -206,7 +206,7 @@ def check_cross_user(ctx: Context) -> Outcome:
         as_b("list", a, "list A's tasks")
         name = "B's token: create in A's list"
         path = r.create.replace("{user_id}", a.id)
-        body = api.create_body(_INTRUDER)
+        body = api.create_body(_INTRUDER, b)
         status = ctx.http.send("POST", path, authorization=bearer(tb), json=body, probe=name)
         if status.status_code != 403:
             problems.append(f"{name}: {status.status_code}")
