@@ -27,6 +27,9 @@ class TargetError(UnreachableError):
     """A request to the target did not get an answer (connection refused, reset, timeout)."""
 
 
+_DROPPED_TRIES = 4  # one live connection among the pool's idle ones, at most
+
+
 class Recorder:
     """Sends requests to the target and keeps a redacted record of each one."""
 
@@ -52,16 +55,20 @@ class Recorder:
         headers = {} if authorization is None else {"Authorization": authorization}
         started = time.perf_counter()
         try:
-            try:
-                response = self._client.request(method, url, headers=headers, json=json)
-            except _DROPPED:
-                # A server that crashed on an earlier request (of this or a concurrent scenario)
-                # may close that keep-alive connection without saying so (uvicorn does when the
-                # app raises after starting its 500); the pool may hand it to this request,
-                # which then never reached the app. Retry once: the pool has dropped that
-                # connection and checks its idle ones, so the retry goes out on a live one.
-                started = time.perf_counter()
-                response = self._client.request(method, url, headers=headers, json=json)
+            for attempt in range(_DROPPED_TRIES):
+                try:
+                    response = self._client.request(method, url, headers=headers, json=json)
+                    break
+                except _DROPPED:
+                    # A server that crashed on an earlier request (of this or a concurrent
+                    # scenario) may close that keep-alive connection without saying so (uvicorn
+                    # does when the app raises after starting its 500); the pool may hand it to
+                    # this request, which then never reached the app. Try again: the pool drops
+                    # each dead connection it handed out, and with several scenarios at once
+                    # more than one idle connection may be dead.
+                    if attempt == _DROPPED_TRIES - 1:
+                        raise
+                    started = time.perf_counter()
         except httpx.HTTPError as exc:
             self._record(
                 method,

@@ -78,8 +78,9 @@ NEEDS: dict[CheckKind, frozenset[Step]] = {
     CheckKind.CRUD: _TASK_CRUD,
     CheckKind.SCOPED_BY_SUB: frozenset({Step.CREATE, Step.LIST, Step.SECOND_USER}),
     CheckKind.CROSS_USER: _TASK_CRUD | {Step.SECOND_USER},
-    CheckKind.REJECT: frozenset({Step.CREATE, Step.LIST, Step.GET}),
-    # runs anyway: an accepted HS* token proves the hole even when valid tokens are refused
+    # reject and shared-secret run anyway: a forged credential accepted while valid tokens are
+    # refused proves a hole; refusals then prove nothing and the check says not-run itself
+    CheckKind.REJECT: frozenset(),
     CheckKind.SHARED_SECRET: frozenset(),
 }
 

@@ -187,8 +187,9 @@ def test_a_backend_that_never_fetches_the_jwks_is_told_so() -> None:
     assert "shared secret" in result.output and "another JWKS URL" in result.output
 
 
-def _shared_secret_only_backend() -> Any:
-    """The spec's closing note as code: HS256 with the shared secret, no JWKS at all."""
+def _shared_secret_only_backend(*, takes_alg_none: bool = False) -> Any:
+    """The spec's closing note as code: HS256 with the shared secret, no JWKS at all
+    (``takes_alg_none``: and an unsigned token is read as it is, a second hole)."""
     import jwt as pyjwt
     from fastapi import Depends, FastAPI, Header, HTTPException
 
@@ -198,6 +199,8 @@ def _shared_secret_only_backend() -> Any:
     def user(authorization: str = Header("")) -> str:
         try:
             token = authorization.removeprefix("Bearer ")
+            if takes_alg_none and pyjwt.get_unverified_header(token).get("alg") == "none":
+                return str(pyjwt.decode(token, options={"verify_signature": False})["sub"])
             claims = pyjwt.decode(
                 token, secret, algorithms=["HS256"], options={"verify_aud": False}
             )
@@ -234,3 +237,18 @@ def test_a_shared_secret_backend_fails_the_preflight_and_the_secret_scenario_pro
     assert secret["status"] == "failed" and secret["reason"].startswith("CRITICAL")
     assert statuses["edge.alg-none"]["status"] == "not-run"  # refusals prove nothing here
     assert "shared secret" in data["setup"]["advice"]
+
+
+def test_a_hole_is_proven_even_when_every_valid_token_is_refused(tmp_path: Path) -> None:
+    """The preflight fails (valid tokens refused), yet an unsigned token that is accepted is
+    a finding, not a not-run: acceptance proves the hole whatever else is broken."""
+    report = tmp_path / "r.json"
+    backend_app = _shared_secret_only_backend(takes_alg_none=True)
+    with TestIssuer() as fresh, ThreadedUvicorn(backend_app) as backend:
+        result = run(backend.url, fresh.url, "--report-json", str(report))
+    assert result.exit_code == 1
+    statuses = {s["id"]: s for s in json.loads(report.read_text())["scenarios"]}
+    alg_none = statuses["edge.alg-none"]
+    assert alg_none["status"] == "failed"
+    assert "accepted although a valid token gets 401" in alg_none["reason"]
+    assert statuses["edge.wrong-issuer"]["status"] == "not-run"  # its refusals prove nothing

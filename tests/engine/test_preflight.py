@@ -116,7 +116,8 @@ def test_a_refused_valid_token_is_the_headline_with_the_backend_words() -> None:
     assert flight.failure is not None and flight.failure.problem is Problem.TOKEN_REFUSED
     assert flight.failure.step is Step.CREATE and "Invalid issuer" in flight.failure.headline
     assert "authcheck doctor" in flight.failure.advice
-    assert flight.blocks(CheckKind.REJECT) and flight.blocks(CheckKind.CRUD)
+    assert flight.blocks(CheckKind.CRUD) and flight.blocks(CheckKind.LIST_OWN)
+    assert not flight.blocks(CheckKind.REJECT)  # it runs: an accepted forgery proves a hole
     assert not flight.blocks(CheckKind.TOKEN_FORMAT)
 
 

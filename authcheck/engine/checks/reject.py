@@ -61,16 +61,33 @@ def _same_answer(
     )
 
 
+def _accepted_anyway(ctx: Context, api: TasksApi, refused: int) -> Outcome:
+    """A valid token is refused, so refusals prove nothing; but a forged credential that is
+    accepted all the same (on the list route, which needs no task) proves a hole."""
+    accepted: list[str] = []
+    for probe in ctx.scenario.probes:
+        authorization = authorization_for(probe, ctx.source)
+        owner = probe_user(probe, ctx.source)
+        response = api.send_as("list", owner, authorization, probe=probe.name)
+        if 200 <= response.status_code < 300:
+            accepted.append(f"{probe.name} ({response.status_code})")
+    if accepted:
+        return failed(
+            f"{len(accepted)} forged credential(s) accepted although a valid token gets "
+            f"{refused}: {'; '.join(accepted)}"
+        )
+    return not_run(
+        f"a valid token for the same user was refused too ({refused}), so refusals prove nothing"
+    )
+
+
 def check_reject(ctx: Context) -> Outcome:
     api = TasksApi(ctx.http, ctx.routes)
     source = ctx.source
     a = source.users[0]
     baseline = api.list_tasks(a, source.valid_token(a), probe="control: valid token")
     if baseline.status_code != 200:
-        return not_run(
-            f"a valid token for the same user was refused too ({baseline.status_code}), so "
-            "refusals prove nothing"
-        )
+        return _accepted_anyway(ctx, api, baseline.status_code)
     count_foreign = (
         ctx.scenario.expect.foreign_jwks_fetches is not None
         and Capability.COUNTERS in source.capabilities
