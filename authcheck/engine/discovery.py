@@ -50,8 +50,7 @@ def discover(
             where = found.where.removeprefix(target.rstrip("/")) or found.where
             return Discovery(result.routes, where, result.lines)
     else:
-        tried.extend(found.tried[:3])
-        tried[-1:] = [tried[-1] + ", …"] if len(found.tried) > 3 else tried[-1:]
+        tried.append("; ".join(found.tried[:3]) + (", …" if len(found.tried) > 3 else ""))
     if token is None or user_id is None:
         raise BadInputError(
             "could not find the task routes: " + "; ".join(tried or ["no OpenAPI document"]),

@@ -14,9 +14,31 @@ from typing import Any
 from authcheck.engine.routes import USER_ID, Routes
 
 ID_FIELDS = ("id", "task_id", "taskId", "todo_id", "todoId", "uuid", "_id", "pk")
-DONE_FIELDS = ("completed", "done", "is_completed", "isCompleted", "is_done", "isDone", "complete")
+# The names a task API gives its fields, tried in this order (by the document's schemas too).
+DONE_FIELDS = (
+    "completed",
+    "done",
+    "is_completed",
+    "isCompleted",
+    "is_done",
+    "isDone",
+    "complete",
+    "finished",
+    "is_complete",
+    "isComplete",
+)
 WRAPPERS = ("task", "data", "todo", "item", "result")
-OWNER_FIELDS = ("user_id", "userId", "owner_id", "ownerId", "owner", "created_by", "createdBy")
+OWNER_FIELDS = (
+    "user_id",
+    "userId",
+    "owner_id",
+    "ownerId",
+    "owner",
+    "created_by",
+    "createdBy",
+    "author_id",
+    "authorId",
+)
 TITLE_FIELDS = ("title", "name", "text", "content", "summary", "label", "description")
 _QUOTED = re.compile(r"""['"`]([^'"`]+)['"`]""")
 _ONE_OF = re.compile(r"one of:?\s*\[?\s*([\w.-]+)", re.IGNORECASE)
@@ -130,8 +152,7 @@ def _put(fields: dict[str, Any], path: list[str], value: Any) -> None:
 
 
 def _guess(issue: dict[str, Any]) -> Any:
-    ctx = issue.get("ctx") if isinstance(issue.get("ctx"), dict) else {}
-    assert isinstance(ctx, dict)
+    ctx: dict[str, Any] = issue["ctx"] if isinstance(issue.get("ctx"), dict) else {}
     for bound, step in (("ge", 0), ("gt", 1), ("le", 0), ("lt", -1)):
         if isinstance(ctx.get(bound), int | float):
             return ctx[bound] + step

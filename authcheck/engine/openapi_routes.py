@@ -17,36 +17,11 @@ from typing import Any, Literal
 
 import jsonref  # type: ignore[import-untyped]
 
+from authcheck.engine.learn import DONE_FIELDS, ID_FIELDS, OWNER_FIELDS, TITLE_FIELDS
 from authcheck.engine.routes import USER_ID, Routes
 from authcheck.engine.schema_values import example, object_example
 
 _METHODS = ("get", "post", "put", "patch", "delete")
-_ID_FIELDS = ("id", "task_id", "taskId", "todo_id", "todoId", "uuid", "_id", "pk")
-_OWNER_FIELDS = (
-    "user_id",
-    "userId",
-    "owner_id",
-    "ownerId",
-    "owner",
-    "user",
-    "created_by",
-    "createdBy",
-    "author_id",
-    "authorId",
-)
-_TITLE_FIELDS = ("title", "name", "text", "content", "summary", "label", "description")
-_DONE_FIELDS = (
-    "completed",
-    "done",
-    "is_completed",
-    "isCompleted",
-    "is_done",
-    "isDone",
-    "complete",
-    "finished",
-    "is_complete",
-    "isComplete",
-)
 _COMPLETE_WORDS = ("complete", "completed", "toggle", "done", "finish", "toggle-complete", "status")
 _DONE_VALUES = ("done", "completed", "complete", "finished", "closed")
 _SKIP_PREFIXES = ("/api/auth", "/auth", "/health", "/docs", "/openapi")
@@ -92,30 +67,30 @@ def _analyse(document: dict[str, Any], resource: str | None) -> Found:
     task_schema, item_key = _task_schema(item_ops.get("get"), col_ops.get("post"))
     create_body = _body_schema(col_ops.get("post"))
     props = {**_properties(create_body), **_properties(task_schema)}
-    title = _first(_TITLE_FIELDS, _properties(create_body)) or _first(_TITLE_FIELDS, props)
-    done = _first(_DONE_FIELDS, props, boolean=True)
-    owner = _first(_OWNER_FIELDS, _properties(task_schema))
-    id_field = _first(_ID_FIELDS, _properties(task_schema)) or "id"
-    skip = {title, done, owner, id_field, *_OWNER_FIELDS}
+    title = _first(TITLE_FIELDS, _properties(create_body)) or _first(TITLE_FIELDS, props)
+    done = _first(DONE_FIELDS, props, boolean=True)
+    owner = _first(OWNER_FIELDS, _properties(task_schema))
+    id_field = _first(ID_FIELDS, _properties(task_schema)) or "id"
+    skip = {title, done, owner, id_field, *OWNER_FIELDS}
     # a create that requires the owner in the body gets the caller's own id, as a frontend sends
     create_fields = {
-        k: USER_ID if k in _OWNER_FIELDS else v
+        k: USER_ID if k in OWNER_FIELDS else v
         for k, v in object_example(create_body).items()
-        if k not in skip - set(_OWNER_FIELDS) - {owner}
+        if k not in skip - set(OWNER_FIELDS) - {owner}
     }
 
     update_method: Literal["PUT", "PATCH"] = "PATCH" if "patch" in item_ops else "PUT"
     update_body = _body_schema(item_ops.get(update_method.lower()))
     # A PUT replaces the task: every required field goes in (the current values are sent, see
     # TasksApi.update); a PATCH needs only what it changes.
-    keep = {owner, id_field, *_OWNER_FIELDS} if update_method == "PUT" else skip
+    keep = {owner, id_field, *OWNER_FIELDS} if update_method == "PUT" else skip
     update_fields = {
         name: create_fields.get(name, value)
         for name, value in object_example(update_body).items()
         if name not in keep
     }
     if done is None:
-        done = _first(_DONE_FIELDS, _properties(update_body), boolean=True)
+        done = _first(DONE_FIELDS, _properties(update_body), boolean=True)
 
     complete, complete_method, complete_body = _complete_route(paths, pick.item)
     routes = Routes(
@@ -244,11 +219,11 @@ def _task_schema(get_item: Any, create: Any) -> tuple[dict[str, Any], str | None
     """The task object's schema and the key wrapping it (``{"task": {...}}``), if any."""
     schema = _response_schema(get_item) or _response_schema(create)
     props = _properties(schema)
-    if _first(_ID_FIELDS, props) is None:
+    if _first(ID_FIELDS, props) is None:
         wrapped = [
             (key, _flatten(value))
             for key, value in props.items()
-            if isinstance(value, dict) and _first(_ID_FIELDS, _properties(_flatten(value)))
+            if isinstance(value, dict) and _first(ID_FIELDS, _properties(_flatten(value)))
         ]
         if len(wrapped) == 1:
             return wrapped[0][1], wrapped[0][0]
@@ -303,7 +278,7 @@ def _completion_body(schema: dict[str, Any]) -> dict[str, Any] | None:
         return None
     body = object_example(schema)
     for name, prop in _properties(schema).items():
-        if _is_boolean(prop) and name in _DONE_FIELDS:
+        if _is_boolean(prop) and name in DONE_FIELDS:
             body[name] = True
         elif isinstance(prop, dict) and name in ("status", "state"):
             members = [str(v) for v in _flatten(prop).get("enum") or ()]

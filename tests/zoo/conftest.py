@@ -1,30 +1,5 @@
-from collections.abc import Iterator
+# The zoo runs the catalogue the way the one-defect backends do: the same module-scoped issuer,
+# client and control-API source, and the catalogue loaded once.
+from tests.broken_backends.conftest import catalogue, http, issuer, source
 
-import httpx
-import pytest
-
-from authcheck.engine.catalogue import Scenario, load_catalogue
-from authcheck.engine.source import ControlSource
-from authcheck.issuer import TestIssuer
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def source(issuer: TestIssuer, http: httpx.Client) -> ControlSource:
-    return ControlSource(issuer.url, http)
-
-
-@pytest.fixture(scope="session")
-def catalogue() -> tuple[Scenario, ...]:
-    return load_catalogue()
+__all__ = ["catalogue", "http", "issuer", "source"]
