@@ -326,7 +326,8 @@ def _refused(c: _Flight) -> str:
         except AuthcheckError:
             fetched = None
     try:
-        issuer, jwks = c.source.facts().issuer, c.source.facts().jwks_url
+        facts = c.source.facts()  # one call to the issuer's /info, not two
+        issuer, jwks = facts.issuer, facts.jwks_url
     except (AuthcheckError, NotImplementedError):
         issuer, jwks = "URL", "the issuer's JWKS"
     doctor = f"`authcheck doctor --better-auth-url {issuer} --backend-url {c.http.target}`"
